@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kscan: user-facing targets. `make help` lists them.
+#
+# The kernel build directory is KDIR if given, else the running kernel's
+# /lib/modules/$(uname -r)/build, else the newest installed one.
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
+	  if [ -d $$d ]; then echo $$d; \
+	  else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
+# The kernel release KDIR builds for (the lab boots the same one).
+KVER ?= $(shell [ -n "$(KDIR)" ] && make -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+KSCAN_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude \
+	-DKSCAN_VERSION='"$(VERSION)"' \
+	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+KSCAN_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+
+BUILD := build
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
+# Everything but main() is linkable into the host unit tests.
+USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+HEADERS := $(wildcard include/kscan/*.h include/uapi/linux/*.h user/*.h)
+
+.PHONY: all module user deps check unit kunit selftests lab-selftest dkms \
+	dkms-install demo install clean help
+
+all: module user
+
+help:
+	@echo "make [all]        build kmod/kscan.ko and user/kscanctl"
+	@echo "make deps         install the Debian packages kscan needs (idempotent)"
+	@echo "make check        every test: unit, kunit, dkms, lab, selftests"
+	@echo "make demo         boot the lab VM and run kscanctl against the module"
+	@echo "make dkms-install install the module with DKMS (KVER=... for another kernel)"
+	@echo "make install      install kscanctl and the shipped configuration"
+
+deps:
+	@tests/deps.sh
+
+module:
+	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
+		echo "kscan: no kernel build directory (KDIR); run 'make deps' or pass KDIR=" >&2; \
+		exit 1; fi
+	@echo "kscan: building kscan.ko against $(KDIR)"
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+user: user/kscanctl
+
+user/kscanctl: $(USER_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(KSCAN_LDLIBS)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSCAN_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(USER_LIB_OBJS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSCAN_CFLAGS) -Iuser -o $@ $< $(USER_LIB_OBJS) \
+		$(KSCAN_LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@tests/unit/run $(UNIT_BINS)
+
+kunit:
+	@tests/kunit/run
+
+# The lab's own tests (does it catch a WARN?), then the kselftests in it.
+lab-selftest: all
+	@tests/vm/selftest
+
+selftests: all
+	@tests/vm/run --timeout=1200 -- make -s -C selftests/kscan run_tests
+
+dkms-install:
+	@tests/dkms.sh install $(KVER)
+
+dkms:
+	@tests/dkms.sh check $(KVER)
+
+check:
+	@tests/deps.sh
+	@$(MAKE) -s all
+	@tests/check.sh
+
+demo:
+	@tests/deps.sh
+	@$(MAKE) -s all
+	@tests/vm/run -- user/kscanctl version
+
+install: user/kscanctl
+	install -D -m 0755 user/kscanctl $(DESTDIR)/usr/local/sbin/kscanctl
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf $(BUILD) user/kscanctl
