@@ -21,6 +21,11 @@ static int __init kscan_init(void)
 {
 	int ret;
 
+	ret = kscan_scan_init();
+	if (ret)
+		goto err_scan;
+
+	/* Last: once the family is visible, scans can start. */
 	ret = kscan_genl_init();
 	if (ret)
 		goto err_genl;
@@ -30,12 +35,17 @@ static int __init kscan_init(void)
 	return 0;
 
 err_genl:
+	kscan_scan_exit();
+err_scan:
 	return ret;
 }
 
 static void __exit kscan_exit(void)
 {
+	/* End running scans while listeners can still hear about it. */
+	kscan_scan_stop_all();
 	kscan_genl_exit();
+	kscan_scan_exit();
 	pr_info("unloaded\n");
 }
 

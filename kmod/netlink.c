@@ -3,12 +3,498 @@
  * The generic-netlink family "kscan": policies, command handlers and the
  * "events" multicast group. The protocol is documented in
  * include/uapi/linux/kscan.h.
+ *
+ * Policies fix each attribute's type and size; every rule about values is
+ * checked here, so that each rejection carries an extack message that
+ * names the attribute and what it accepts.
  */
+#include <linux/cpumask.h>
+#include <linux/etherdevice.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "kscan.h"
 
+static const struct nla_policy kscan_target_policy[KSCAN_TARGET_A_MAX + 1] = {
+	[KSCAN_TARGET_A_INTERVAL] = {
+		.type = NLA_BINARY,
+		.len = sizeof(struct kscan_ipv4_interval),
+	},
+};
+
+static const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1] = {
+	[KSCAN_A_IFINDEX] = { .type = NLA_U32 },
+	[KSCAN_A_SRC_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
+	[KSCAN_A_DST_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
+	[KSCAN_A_SADDR_FIRST] = { .type = NLA_BE32 },
+	[KSCAN_A_SADDR_LAST] = { .type = NLA_BE32 },
+	[KSCAN_A_SPORT_FIRST] = { .type = NLA_U16 },
+	[KSCAN_A_SPORT_LAST] = { .type = NLA_U16 },
+	[KSCAN_A_TARGETS] = NLA_POLICY_NESTED(kscan_target_policy),
+	[KSCAN_A_PORTS] = {
+		.type = NLA_BINARY,
+		.len = KSCAN_MAX_PORT_RANGES * sizeof(struct kscan_port_range),
+	},
+	[KSCAN_A_PROBES] = { .type = NLA_U32 },
+	[KSCAN_A_SEED] = { .type = NLA_U64 },
+	[KSCAN_A_SHARD] = { .type = NLA_U32 },
+	[KSCAN_A_SHARDS] = { .type = NLA_U32 },
+	[KSCAN_A_RATE] = { .type = NLA_U64 },
+	[KSCAN_A_TX_QUEUES] = { .type = NLA_BINARY,
+				.len = KSCAN_MAX_QUEUES * sizeof(u16) },
+	[KSCAN_A_TX_CPUS] = { .type = NLA_BINARY,
+			      .len = KSCAN_MAX_QUEUES * sizeof(u32) },
+	[KSCAN_A_TTL] = { .type = NLA_U8 },
+	[KSCAN_A_WINDOW] = { .type = NLA_U16 },
+	[KSCAN_A_TCP_OPTIONS] = { .type = NLA_U32 },
+	[KSCAN_A_KEY] = { .type = NLA_BINARY, .len = KSCAN_KEY_LEN },
+	[KSCAN_A_XMIT_MODE] = { .type = NLA_U32 },
+	[KSCAN_A_BURST] = { .type = NLA_U32 },
+	[KSCAN_A_MAX_PACKETS] = { .type = NLA_U64 },
+	[KSCAN_A_FLAGS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy kscan_scan_id_policy[KSCAN_A_MAX + 1] = {
+	[KSCAN_A_SCAN_ID] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy kscan_get_info_policy[KSCAN_A_MAX + 1] = {};
+
+/* Reject with an extack message naming the attribute. */
+#define KSCAN_REJECT(extack, attr, err_, msg)                         \
+	({                                                             \
+		NL_SET_ERR_MSG_ATTR(extack, attr, msg);                \
+		err_;                                                  \
+	})
+
+#define KSCAN_REQUIRE(info, type, name)                                      \
+	do {                                                                 \
+		if (!(info)->attrs[type]) {                                  \
+			NL_SET_ERR_MSG((info)->extack, name " is required"); \
+			NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);    \
+			return -EINVAL;                                      \
+		}                                                            \
+	} while (0)
+
+static int kscan_nl_parse_targets(struct kscan_config *cfg,
+				  const struct nlattr *nest,
+				  struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	u32 n = 0;
+	int rem;
+
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) != KSCAN_TARGET_A_INTERVAL ||
+		    nla_len(attr) != sizeof(struct kscan_ipv4_interval))
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_TARGETS: expected KSCAN_TARGET_A_INTERVAL entries of 8 bytes");
+		n++;
+	}
+	if (!n)
+		return KSCAN_REJECT(extack, nest, -EINVAL,
+				    "KSCAN_A_TARGETS: at least one interval is required");
+	/* Checked before allocating: the size is the caller's to choose. */
+	if (n > KSCAN_MAX_INTERVALS)
+		return KSCAN_REJECT(extack, nest, -E2BIG,
+				    "KSCAN_A_TARGETS: more than KSCAN_MAX_INTERVALS (16384) intervals");
+
+	cfg->intervals = kvmalloc_array(n, sizeof(*cfg->intervals),
+					GFP_KERNEL_ACCOUNT);
+	if (!cfg->intervals)
+		return -ENOMEM;
+
+	nla_for_each_nested(attr, nest, rem) {
+		const struct kscan_ipv4_interval *iv = nla_data(attr);
+		struct kscan_interval *out = &cfg->intervals[cfg->nr_intervals];
+
+		out->first = be32_to_cpu(iv->first);
+		out->last = be32_to_cpu(iv->last);
+		if (out->first > out->last)
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_TARGETS: interval with first > last");
+		if (cfg->nr_intervals &&
+		    out->first <= cfg->intervals[cfg->nr_intervals - 1].last)
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_TARGETS: intervals must be sorted and disjoint");
+		cfg->nr_intervals++;
+	}
+	return 0;
+}
+
+static int kscan_nl_parse_ports(struct kscan_config *cfg,
+				const struct nlattr *attr,
+				struct netlink_ext_ack *extack)
+{
+	const struct kscan_port_range *ranges = nla_data(attr);
+	u32 len = nla_len(attr), n, i, port;
+
+	if (!len || len % sizeof(*ranges))
+		return KSCAN_REJECT(extack, attr, -EINVAL,
+				    "KSCAN_A_PORTS: expected an array of 1..16383 struct kscan_port_range");
+	n = len / sizeof(*ranges);
+	for (i = 0; i < n; i++) {
+		if (ranges[i].first > ranges[i].last)
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_PORTS: range with first > last");
+		if (i && ranges[i].first <= ranges[i - 1].last)
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_PORTS: ranges must be sorted and disjoint");
+		cfg->nr_ports += ranges[i].last - ranges[i].first + 1;
+	}
+
+	cfg->ports = kvmalloc_array(cfg->nr_ports, sizeof(u16),
+				    GFP_KERNEL_ACCOUNT);
+	if (!cfg->ports)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < len / sizeof(*ranges); i++)
+		for (port = ranges[i].first; port <= ranges[i].last; port++)
+			cfg->ports[n++] = port;
+	return 0;
+}
+
+static int kscan_nl_parse_queues(struct kscan_config *cfg, struct nlattr **a,
+				 struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr = a[KSCAN_A_TX_QUEUES];
+	u32 i, j;
+
+	cfg->nr_queues = 1;
+	cfg->queues[0] = 0;
+	cfg->cpus[0] = -1;
+	if (attr) {
+		u32 len = nla_len(attr);
+
+		if (!len || len % sizeof(u16))
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_TX_QUEUES: expected an array of 1..64 u16 queue indices");
+		cfg->nr_queues = len / sizeof(u16);
+		memcpy(cfg->queues, nla_data(attr), len);
+		for (i = 0; i < cfg->nr_queues; i++)
+			for (j = 0; j < i; j++)
+				if (cfg->queues[i] == cfg->queues[j])
+					return KSCAN_REJECT(extack, attr, -EINVAL,
+							    "KSCAN_A_TX_QUEUES: duplicate queue");
+		for (i = 0; i < cfg->nr_queues; i++)
+			cfg->cpus[i] = -1;
+	}
+
+	attr = a[KSCAN_A_TX_CPUS];
+	if (attr) {
+		if (nla_len(attr) != cfg->nr_queues * sizeof(u32))
+			return KSCAN_REJECT(extack, attr, -EINVAL,
+					    "KSCAN_A_TX_CPUS: expected one u32 CPU per TX queue");
+		memcpy(cfg->cpus, nla_data(attr), nla_len(attr));
+		for (i = 0; i < cfg->nr_queues; i++)
+			if (cfg->cpus[i] < 0 || cfg->cpus[i] >= nr_cpu_ids ||
+			    !cpu_online(cfg->cpus[i]))
+				return KSCAN_REJECT(extack, attr, -EINVAL,
+						    "KSCAN_A_TX_CPUS: CPU is not online");
+	}
+	return 0;
+}
+
+static int kscan_nl_parse_start(struct genl_info *info,
+				struct kscan_config *cfg)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	int err;
+
+	KSCAN_REQUIRE(info, KSCAN_A_IFINDEX, "KSCAN_A_IFINDEX");
+	KSCAN_REQUIRE(info, KSCAN_A_DST_MAC, "KSCAN_A_DST_MAC");
+	KSCAN_REQUIRE(info, KSCAN_A_SADDR_FIRST, "KSCAN_A_SADDR_FIRST");
+	KSCAN_REQUIRE(info, KSCAN_A_SPORT_FIRST, "KSCAN_A_SPORT_FIRST");
+	KSCAN_REQUIRE(info, KSCAN_A_SPORT_LAST, "KSCAN_A_SPORT_LAST");
+	KSCAN_REQUIRE(info, KSCAN_A_TARGETS, "KSCAN_A_TARGETS");
+	KSCAN_REQUIRE(info, KSCAN_A_PORTS, "KSCAN_A_PORTS");
+	KSCAN_REQUIRE(info, KSCAN_A_KEY, "KSCAN_A_KEY");
+
+	cfg->ifindex = nla_get_u32(a[KSCAN_A_IFINDEX]);
+	if (cfg->ifindex <= 0)
+		return KSCAN_REJECT(extack, a[KSCAN_A_IFINDEX], -EINVAL,
+				    "KSCAN_A_IFINDEX: expected a positive interface index");
+
+	if (nla_len(a[KSCAN_A_DST_MAC]) != ETH_ALEN ||
+	    !is_valid_ether_addr(nla_data(a[KSCAN_A_DST_MAC])))
+		return KSCAN_REJECT(extack, a[KSCAN_A_DST_MAC], -EINVAL,
+				    "KSCAN_A_DST_MAC: expected a 6-byte unicast MAC address");
+	memcpy(cfg->dst_mac, nla_data(a[KSCAN_A_DST_MAC]), ETH_ALEN);
+	if (a[KSCAN_A_SRC_MAC]) {
+		if (nla_len(a[KSCAN_A_SRC_MAC]) != ETH_ALEN ||
+		    !is_valid_ether_addr(nla_data(a[KSCAN_A_SRC_MAC])))
+			return KSCAN_REJECT(extack, a[KSCAN_A_SRC_MAC], -EINVAL,
+					    "KSCAN_A_SRC_MAC: expected a 6-byte unicast MAC address");
+		memcpy(cfg->src_mac, nla_data(a[KSCAN_A_SRC_MAC]), ETH_ALEN);
+		cfg->has_src_mac = true;
+	}
+
+	cfg->saddr_first = be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_FIRST]));
+	cfg->saddr_last = a[KSCAN_A_SADDR_LAST] ?
+		be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_LAST])) :
+		cfg->saddr_first;
+	if (cfg->saddr_last < cfg->saddr_first)
+		return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LAST], -EINVAL,
+				    "KSCAN_A_SADDR_LAST: below KSCAN_A_SADDR_FIRST");
+
+	cfg->sport_first = nla_get_u16(a[KSCAN_A_SPORT_FIRST]);
+	cfg->sport_last = nla_get_u16(a[KSCAN_A_SPORT_LAST]);
+	if (cfg->sport_last < cfg->sport_first)
+		return KSCAN_REJECT(extack, a[KSCAN_A_SPORT_LAST], -EINVAL,
+				    "KSCAN_A_SPORT_LAST: below KSCAN_A_SPORT_FIRST");
+
+	cfg->probes = a[KSCAN_A_PROBES] ? nla_get_u32(a[KSCAN_A_PROBES]) : 1;
+	if (cfg->probes < 1 || cfg->probes > KSCAN_MAX_PROBES)
+		return KSCAN_REJECT(extack, a[KSCAN_A_PROBES], -ERANGE,
+				    "KSCAN_A_PROBES: expected 1..KSCAN_MAX_PROBES (16)");
+	if (cfg->probes > (u32)cfg->sport_last - cfg->sport_first + 1)
+		return KSCAN_REJECT(extack, a[KSCAN_A_PROBES], -EINVAL,
+				    "KSCAN_A_PROBES: more probes than source ports");
+
+	cfg->seed = a[KSCAN_A_SEED] ? nla_get_u64(a[KSCAN_A_SEED]) : 0;
+	cfg->shards = a[KSCAN_A_SHARDS] ? nla_get_u32(a[KSCAN_A_SHARDS]) : 1;
+	if (cfg->shards < 1 || cfg->shards > KSCAN_MAX_SHARDS)
+		return KSCAN_REJECT(extack, a[KSCAN_A_SHARDS], -ERANGE,
+				    "KSCAN_A_SHARDS: expected 1..KSCAN_MAX_SHARDS (65535)");
+	cfg->shard = a[KSCAN_A_SHARD] ? nla_get_u32(a[KSCAN_A_SHARD]) : 0;
+	if (cfg->shard >= cfg->shards)
+		return KSCAN_REJECT(extack, a[KSCAN_A_SHARD], -ERANGE,
+				    "KSCAN_A_SHARD: expected 0..KSCAN_A_SHARDS-1");
+
+	cfg->rate = a[KSCAN_A_RATE] ? nla_get_u64(a[KSCAN_A_RATE]) : 0;
+
+	cfg->ttl = a[KSCAN_A_TTL] ? nla_get_u8(a[KSCAN_A_TTL]) : 255;
+	if (!cfg->ttl)
+		return KSCAN_REJECT(extack, a[KSCAN_A_TTL], -ERANGE,
+				    "KSCAN_A_TTL: expected 1..255");
+	cfg->window = a[KSCAN_A_WINDOW] ? nla_get_u16(a[KSCAN_A_WINDOW]) :
+					  65535;
+	cfg->tcp_options = a[KSCAN_A_TCP_OPTIONS] ?
+		nla_get_u32(a[KSCAN_A_TCP_OPTIONS]) : KSCAN_TCP_OPT_NONE;
+	if (cfg->tcp_options >= __KSCAN_TCP_OPT_MAX)
+		return KSCAN_REJECT(extack, a[KSCAN_A_TCP_OPTIONS], -EOPNOTSUPP,
+				    "KSCAN_A_TCP_OPTIONS: unknown profile (none, mss, linux)");
+
+	if (nla_len(a[KSCAN_A_KEY]) != KSCAN_KEY_LEN)
+		return KSCAN_REJECT(extack, a[KSCAN_A_KEY], -EINVAL,
+				    "KSCAN_A_KEY: expected 16 bytes");
+	memcpy(cfg->key, nla_data(a[KSCAN_A_KEY]), KSCAN_KEY_LEN);
+
+	cfg->xmit_mode = a[KSCAN_A_XMIT_MODE] ?
+		nla_get_u32(a[KSCAN_A_XMIT_MODE]) : KSCAN_XMIT_BURST;
+	if (cfg->xmit_mode >= __KSCAN_XMIT_MAX)
+		return KSCAN_REJECT(extack, a[KSCAN_A_XMIT_MODE], -EOPNOTSUPP,
+				    "KSCAN_A_XMIT_MODE: unknown mode (burst, direct, queue)");
+	cfg->burst = a[KSCAN_A_BURST] ? nla_get_u32(a[KSCAN_A_BURST]) : 32;
+	if (cfg->burst < 1 || cfg->burst > KSCAN_MAX_BURST)
+		return KSCAN_REJECT(extack, a[KSCAN_A_BURST], -ERANGE,
+				    "KSCAN_A_BURST: expected 1..KSCAN_MAX_BURST (256)");
+
+	cfg->max_packets = a[KSCAN_A_MAX_PACKETS] ?
+		nla_get_u64(a[KSCAN_A_MAX_PACKETS]) : 0;
+
+	cfg->flags = a[KSCAN_A_FLAGS] ? nla_get_u32(a[KSCAN_A_FLAGS]) : 0;
+	if (cfg->flags & ~KSCAN_START_F_ALL)
+		return KSCAN_REJECT(extack, a[KSCAN_A_FLAGS], -EOPNOTSUPP,
+				    "KSCAN_A_FLAGS: unknown flag bits");
+
+	err = kscan_nl_parse_queues(cfg, a, extack);
+	if (err)
+		return err;
+	err = kscan_nl_parse_ports(cfg, a[KSCAN_A_PORTS], extack);
+	if (err)
+		return err;
+	return kscan_nl_parse_targets(cfg, a[KSCAN_A_TARGETS], extack);
+}
+
+static int kscan_nl_reply_id(struct genl_info *info, u8 cmd, u32 id)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &kscan_genl_family, 0, cmd);
+	if (!hdr || nla_put_u32(msg, KSCAN_A_SCAN_ID, id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int kscan_nl_start(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kscan_config *cfg;
+	u32 id;
+	int err;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!cfg)
+		return -ENOMEM;
+	err = kscan_nl_parse_start(info, cfg);
+	if (err) {
+		kscan_config_free(cfg);
+		return err;
+	}
+	/* kscan_scan_start() owns cfg from here on. */
+	err = kscan_scan_start(genl_info_net(info), cfg, info->extack, &id);
+	if (err)
+		return err;
+	return kscan_nl_reply_id(info, KSCAN_CMD_START, id);
+}
+
+static int kscan_nl_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	KSCAN_REQUIRE(info, KSCAN_A_SCAN_ID, "KSCAN_A_SCAN_ID");
+	return kscan_scan_stop(genl_info_net(info),
+			       nla_get_u32(info->attrs[KSCAN_A_SCAN_ID]),
+			       info->extack);
+}
+
+static int kscan_nl_put_u64(struct sk_buff *msg, int type, u64 value)
+{
+	return nla_put_u64_64bit(msg, type, value, KSCAN_A_PAD);
+}
+
+static int kscan_nl_put_queue_stats(struct sk_buff *msg,
+				    const struct kscan_scan *scan)
+{
+	struct nlattr *nest, *entry;
+	u32 i;
+
+	nest = nla_nest_start(msg, KSCAN_A_QUEUE_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < scan->nr_gens; i++) {
+		const struct kscan_gen *gen = &scan->gens[i];
+
+		entry = nla_nest_start(msg, KSCAN_A_QUEUE_STAT);
+		if (!entry ||
+		    nla_put_u16(msg, KSCAN_QSTAT_A_QUEUE, gen->queue) ||
+		    nla_put_u32(msg, KSCAN_QSTAT_A_CPU, gen->cpu) ||
+		    nla_put_u64_64bit(msg, KSCAN_QSTAT_A_SENT,
+				      READ_ONCE(gen->sent), KSCAN_QSTAT_A_PAD) ||
+		    nla_put_u64_64bit(msg, KSCAN_QSTAT_A_TX_BUSY,
+				      READ_ONCE(gen->tx_busy),
+				      KSCAN_QSTAT_A_PAD) ||
+		    nla_put_u64_64bit(msg, KSCAN_QSTAT_A_ERRORS,
+				      READ_ONCE(gen->errors),
+				      KSCAN_QSTAT_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, entry);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* One scan's state and counters: GET replies, dumps and events. */
+static int kscan_nl_fill_scan(struct sk_buff *msg, const struct kscan_scan *scan,
+			      u32 portid, u32 seq, int flags, u8 cmd)
+{
+	u64 sent = 0, busy = 0, errors = 0, progress = 0;
+	void *hdr;
+	u32 i;
+
+	for (i = 0; i < scan->nr_gens; i++) {
+		const struct kscan_gen *gen = &scan->gens[i];
+
+		sent += READ_ONCE(gen->sent);
+		busy += READ_ONCE(gen->tx_busy);
+		errors += READ_ONCE(gen->errors);
+		progress += READ_ONCE(gen->pos) - gen->begin -
+			    READ_ONCE(gen->nr_pending);
+	}
+
+	hdr = genlmsg_put(msg, portid, seq, &kscan_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, KSCAN_A_SCAN_ID, scan->id) ||
+	    nla_put_u32(msg, KSCAN_A_IFINDEX, scan->ifindex) ||
+	    nla_put_u32(msg, KSCAN_A_STATE, scan->state) ||
+	    nla_put_u32(msg, KSCAN_A_REASON, scan->reason) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_SENT, sent) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_TX_BUSY, busy) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_ERRORS, errors) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_PROGRESS, progress) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_TOTAL, scan->total) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_START_NS, scan->start_ns) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_END_NS, scan->end_ns) ||
+	    kscan_nl_put_queue_stats(msg, scan)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+static int kscan_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kscan_scan *scan;
+	struct sk_buff *msg;
+	int err;
+
+	KSCAN_REQUIRE(info, KSCAN_A_SCAN_ID, "KSCAN_A_SCAN_ID");
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	kscan_scans_lock();
+	scan = kscan_scan_find(genl_info_net(info),
+			       nla_get_u32(info->attrs[KSCAN_A_SCAN_ID]));
+	if (!scan) {
+		kscan_scans_unlock();
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG(info->extack,
+			       "KSCAN_A_SCAN_ID: no such scan in this netns");
+		return -ENOENT;
+	}
+	err = kscan_nl_fill_scan(msg, scan, info->snd_portid, info->snd_seq,
+				 0, KSCAN_CMD_GET);
+	kscan_scans_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: the id of the last scan dumped. */
+static int kscan_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct kscan_scan *scan;
+
+	kscan_scans_lock();
+	while ((scan = kscan_scan_next(net, cb->args[0]))) {
+		if (kscan_nl_fill_scan(skb, scan, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       KSCAN_CMD_GET))
+			break;
+		cb->args[0] = scan->id;
+	}
+	kscan_scans_unlock();
+	return skb->len;
+}
+
+/* Multicast the end of @scan to its netns's "events" listeners. */
+void kscan_nl_event(struct kscan_scan *scan)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (kscan_nl_fill_scan(msg, scan, 0, 0, 0, KSCAN_CMD_EVENT)) {
+		nlmsg_free(msg);
+		return;
+	}
+	/* -ESRCH only says that nobody listens. */
+	genlmsg_multicast_netns(&kscan_genl_family, read_pnet(&scan->net), msg,
+				0, 0, GFP_KERNEL);
+}
 
 static int kscan_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
@@ -26,7 +512,7 @@ static int kscan_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 
 	if (nla_put_string(msg, KSCAN_A_INFO_MODULE_VERSION, KSCAN_VERSION) ||
 	    nla_put_u32(msg, KSCAN_A_INFO_UAPI_VERSION, KSCAN_GENL_VERSION) ||
-	    nla_put_u32(msg, KSCAN_A_INFO_CAPS, 0) ||
+	    nla_put_u32(msg, KSCAN_A_INFO_CAPS, KSCAN_CAP_ALL) ||
 	    nla_put_u32(msg, KSCAN_A_INFO_MAX_SCANS,
 			KSCAN_MAX_SCANS_PER_NETNS) ||
 	    nla_put_u32(msg, KSCAN_A_INFO_MAX_INTERVALS, KSCAN_MAX_INTERVALS))
@@ -45,6 +531,27 @@ static const struct genl_ops kscan_genl_ops[] = {
 		.cmd = KSCAN_CMD_GET_INFO,
 		.doit = kscan_nl_get_info,
 		.policy = kscan_get_info_policy,
+		.maxattr = KSCAN_A_MAX,
+	},
+	{
+		.cmd = KSCAN_CMD_START,
+		.doit = kscan_nl_start,
+		.policy = kscan_start_policy,
+		.maxattr = KSCAN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSCAN_CMD_STOP,
+		.doit = kscan_nl_stop,
+		.policy = kscan_scan_id_policy,
+		.maxattr = KSCAN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSCAN_CMD_GET,
+		.doit = kscan_nl_get,
+		.dumpit = kscan_nl_dump,
+		.policy = kscan_scan_id_policy,
 		.maxattr = KSCAN_A_MAX,
 	},
 };

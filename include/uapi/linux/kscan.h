@@ -35,8 +35,10 @@
  *     KSCAN_A_TARGETS:        nest, required, 1..KSCAN_MAX_INTERVALS of
  *         KSCAN_TARGET_A_INTERVAL: struct kscan_ipv4_interval; sorted,
  *                             disjoint, not adjacent-overlapping
- *     KSCAN_A_PORTS:          binary, required: array of u16 (host order),
- *                             1..KSCAN_MAX_PORTS distinct ports
+ *     KSCAN_A_PORTS:          binary, required: array of struct
+ *                             kscan_port_range, 1..KSCAN_MAX_PORT_RANGES,
+ *                             sorted and disjoint (so ports are distinct);
+ *                             targets take the ports in ascending order
  *     KSCAN_A_PROBES:         u32, optional (default 1), 1..KSCAN_MAX_PROBES
  *     KSCAN_A_SEED:           u64, optional (default 0): permutation seed;
  *                             every shard of one scan must use the same seed
@@ -91,7 +93,7 @@
 /* Limits, enforced by the module and known to userspace. */
 #define KSCAN_MAX_SCANS_PER_NETNS 16
 #define KSCAN_MAX_INTERVALS 16384
-#define KSCAN_MAX_PORTS 65536
+#define KSCAN_MAX_PORT_RANGES 16383 /* fills one attribute: 65532 bytes */
 #define KSCAN_MAX_PROBES 16
 #define KSCAN_MAX_SHARDS 65535
 #define KSCAN_MAX_QUEUES 64
@@ -101,6 +103,12 @@
 struct kscan_ipv4_interval {
 	__be32 first;
 	__be32 last;
+};
+
+/* An inclusive range of TCP ports, host byte order. */
+struct kscan_port_range {
+	__u16 first;
+	__u16 last;
 };
 
 enum kscan_cmd {

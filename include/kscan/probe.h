@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * One probe of a scan, from a target-space index to the fields of its SYN.
+ * The kernel generator and `kscanctl start --dryrun` both call this, so the
+ * packets a dry run prints are exactly the packets the module sends.
+ *
+ *   (daddr, dport, probe) = kscan_target_at(index)
+ *   saddr = saddr_first + daddr mod saddr_count        (as ZMap picks it)
+ *   h     = cookie hash of (saddr, daddr, sport_first, dport)
+ *   seq   = low 32 bits of h; sport from h and probe (cookie.h)
+ *   ip id = bits 32..47 of h: varies per target, costs nothing
+ */
+#ifndef KSCAN_PROBE_H
+#define KSCAN_PROBE_H
+
+#include "cookie.h"
+#include "syn.h"
+#include "target.h"
+
+struct kscan_probe_plan {
+	struct kscan_target_space ts;
+	struct kscan_key key;
+	u32 saddr_first;
+	u32 saddr_count;	/* >= 1 */
+	u16 sport_first;
+	u32 sport_count;	/* >= 1 */
+};
+
+/* Fill every field of @f but tsval; returns the probe number. */
+static inline u32 kscan_probe_fields(const struct kscan_probe_plan *plan,
+				     u64 index, struct kscan_syn_fields *f)
+{
+	u32 daddr, probe;
+	u16 dport;
+	u64 h;
+
+	kscan_target_at(&plan->ts, index, &daddr, &dport, &probe);
+	f->daddr = daddr;
+	f->dport = dport;
+	f->saddr = plan->saddr_first + daddr % plan->saddr_count;
+	h = kscan_cookie_hash(&plan->key, f->saddr, daddr, plan->sport_first,
+			      dport);
+	f->seq = kscan_cookie_seq(h);
+	f->sport = kscan_cookie_sport(h, plan->sport_first, plan->sport_count,
+				      probe);
+	f->ip_id = (u16)(h >> 32);
+	f->tsval = 0;
+	return probe;
+}
+
+#endif /* KSCAN_PROBE_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The skb pool of a generator thread.
+ *
+ * On a device that keeps IFF_TX_SKB_SHARING (real NIC drivers, dummy) the
+ * thread owns a ring of skbs built once from the SYN template. It takes a
+ * reference before each transmission and reuses an skb only when the
+ * driver has dropped its own (users back to 1), so the steady state
+ * allocates nothing. Other devices (veth hands the skb itself to the peer's
+ * stack) and the qdisc path get a fresh skb per probe.
+ */
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+
+#include "kscan.h"
+
+/* Checksum state; set again before each reuse because the stack's
+ * skb_checksum_help() (a device that lost its offload) resets it.
+ */
+void kscan_pool_set_csum(struct kscan_pool *pool, struct sk_buff *skb)
+{
+	if (pool->csum_partial) {
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
+	}
+}
+
+static void kscan_pool_setup_skb(struct kscan_pool *pool, struct sk_buff *skb)
+{
+	skb_reserve(skb, LL_RESERVED_SPACE(pool->dev));
+	/* Pad to the minimum frame ourselves: a driver's skb_put_padto() on
+	 * a shared skb could otherwise try to reallocate its head.
+	 */
+	skb_put_zero(skb, pool->len);
+	kscan_syn_copy(pool->tpl, skb->data);
+
+	skb->dev = pool->dev;
+	skb->protocol = htons(ETH_P_IP);
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, KSCAN_SYN_IP_OFF);
+	skb_set_transport_header(skb, KSCAN_SYN_TCP_OFF);
+	skb_set_queue_mapping(skb, pool->queue);
+	kscan_pool_set_csum(pool, skb);
+}
+
+static struct sk_buff *kscan_pool_alloc(struct kscan_pool *pool, gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(LL_RESERVED_SPACE(pool->dev) + pool->len +
+				pool->dev->needed_tailroom,
+			gfp);
+	if (skb)
+		kscan_pool_setup_skb(pool, skb);
+	return skb;
+}
+
+int kscan_pool_init(struct kscan_pool *pool, struct net_device *dev,
+		    u16 queue, u32 size, bool recycle, bool csum_partial,
+		    const struct kscan_syn_template *tpl)
+{
+	u32 i;
+
+	memset(pool, 0, sizeof(*pool));
+	pool->dev = dev;
+	pool->queue = queue;
+	pool->tpl = tpl;
+	pool->len = max_t(u16, tpl->len, ETH_ZLEN);
+	pool->csum_partial = csum_partial;
+	if (!recycle)
+		return 0;
+
+	pool->skbs = kvcalloc(size, sizeof(*pool->skbs), GFP_KERNEL_ACCOUNT);
+	if (!pool->skbs)
+		return -ENOMEM;
+	pool->size = size;
+	for (i = 0; i < size; i++) {
+		pool->skbs[i] = kscan_pool_alloc(pool, GFP_KERNEL_ACCOUNT);
+		if (!pool->skbs[i]) {
+			kscan_pool_destroy(pool);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The next skb to fill: its bytes hold the template (patch the per-packet
+ * fields only). NULL when every recycled skb is still in the driver's hands
+ * or a fresh one cannot be allocated; the caller waits and retries.
+ */
+struct sk_buff *kscan_pool_get(struct kscan_pool *pool)
+{
+	struct sk_buff *skb;
+
+	if (!pool->skbs)
+		return kscan_pool_alloc(pool, GFP_KERNEL);
+
+	/* The ring is used in order, so the next one is the oldest sent. */
+	skb = pool->skbs[pool->next];
+	if (refcount_read(&skb->users) != 1)
+		return NULL;
+	pool->next = pool->next + 1 == pool->size ? 0 : pool->next + 1;
+	kscan_pool_set_csum(pool, skb);
+	return skb;
+}
+
+void kscan_pool_destroy(struct kscan_pool *pool)
+{
+	u32 i;
+
+	if (!pool->skbs)
+		return;
+	/* Drop our references; skbs still queued in the driver are freed by
+	 * it when it lets go of them.
+	 */
+	for (i = 0; i < pool->size; i++)
+		if (pool->skbs[i])
+			consume_skb(pool->skbs[i]);
+	kvfree(pool->skbs);
+	pool->skbs = NULL;
+}
