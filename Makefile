@@ -27,12 +27,15 @@ USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
 USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
 HEADERS := $(wildcard include/kscan/*.h include/uapi/linux/*.h user/*.h)
 
-.PHONY: all module user deps check unit kunit selftests lab-selftest dkms \
+PHONY_TOOLS := tools tools-test
+.PHONY: all module user $(PHONY_TOOLS) deps check unit kunit selftests lab-selftest dkms \
 	dkms-install demo install clean help
 
-all: module user
+all: module user tools
 
 help:
 	@echo "make [all]        build kmod/kscan.ko and user/kscanctl"
@@ -66,6 +69,18 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(USER_LIB_OBJS) $(HEADERS)
 	$(CC) $(CFLAGS) $(KSCAN_CFLAGS) -Iuser -o $@ $< $(USER_LIB_OBJS) \
 		$(KSCAN_LDLIBS) -lcmocka
 
+# Test tools (the capture checker) link like the unit tests.
+$(BUILD)/tests/tools/%: tests/tools/%.c $(USER_LIB_OBJS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KSCAN_CFLAGS) -Iuser -o $@ $< $(USER_LIB_OBJS) \
+		$(KSCAN_LDLIBS)
+
+tools: $(TOOL_BINS)
+
+# Host-only checks of the capture checker itself: no traffic.
+tools-test: user/kscanctl $(TOOL_BINS)
+	@tests/tools/pcap-check-test.sh user/kscanctl $(BUILD)/tests/tools/kscan-pcap-check
+
 unit: $(UNIT_BINS)
 	@tests/unit/run $(UNIT_BINS)
 
@@ -97,6 +112,7 @@ demo:
 
 install: user/kscanctl
 	install -D -m 0755 user/kscanctl $(DESTDIR)/usr/local/sbin/kscanctl
+	install -D -m 0644 etc/blocklist.conf $(DESTDIR)/etc/kscan/blocklist.conf
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \

@@ -77,48 +77,63 @@ static const struct nla_policy kscan_get_info_policy[KSCAN_A_MAX + 1] = {};
 		}                                                            \
 	} while (0)
 
-static int kscan_nl_parse_targets(struct kscan_config *cfg,
-				  const struct nlattr *nest,
-				  struct netlink_ext_ack *extack)
-{
-	const struct nlattr *attr;
-	u32 n = 0;
-	int rem;
+/*
+ * KSCAN_A_TARGETS may repeat: an attribute's length is 16 bits, so one nest
+ * holds at most 5460 intervals. The intervals of all of them, in message
+ * order, are the list. Policy validation has checked each nest.
+ */
+#define kscan_for_each_targets(attr, info, rem)                            \
+	nla_for_each_attr(attr, genlmsg_data((info)->genlhdr),               \
+			  genlmsg_len((info)->genlhdr), rem)                  \
+		if (nla_type(attr) == KSCAN_A_TARGETS)
 
-	nla_for_each_nested(attr, nest, rem) {
-		if (nla_type(attr) != KSCAN_TARGET_A_INTERVAL ||
-		    nla_len(attr) != sizeof(struct kscan_ipv4_interval))
-			return KSCAN_REJECT(extack, attr, -EINVAL,
-					    "KSCAN_A_TARGETS: expected KSCAN_TARGET_A_INTERVAL entries of 8 bytes");
-		n++;
+static int kscan_nl_parse_targets(struct kscan_config *cfg,
+				  struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	const struct nlattr *nest, *attr;
+	int rem, rem2;
+	u32 n = 0;
+
+	kscan_for_each_targets(nest, info, rem) {
+		nla_for_each_nested(attr, nest, rem2) {
+			if (nla_type(attr) != KSCAN_TARGET_A_INTERVAL ||
+			    nla_len(attr) != sizeof(struct kscan_ipv4_interval))
+				return KSCAN_REJECT(extack, attr, -EINVAL,
+						    "KSCAN_A_TARGETS: expected KSCAN_TARGET_A_INTERVAL entries of 8 bytes");
+			/* Counted before allocating: the caller picks the size. */
+			if (++n > KSCAN_MAX_INTERVALS)
+				return KSCAN_REJECT(extack, nest, -E2BIG,
+						    "KSCAN_A_TARGETS: more than KSCAN_MAX_INTERVALS (16384) intervals");
+		}
 	}
 	if (!n)
-		return KSCAN_REJECT(extack, nest, -EINVAL,
+		return KSCAN_REJECT(extack, info->attrs[KSCAN_A_TARGETS], -EINVAL,
 				    "KSCAN_A_TARGETS: at least one interval is required");
-	/* Checked before allocating: the size is the caller's to choose. */
-	if (n > KSCAN_MAX_INTERVALS)
-		return KSCAN_REJECT(extack, nest, -E2BIG,
-				    "KSCAN_A_TARGETS: more than KSCAN_MAX_INTERVALS (16384) intervals");
 
 	cfg->intervals = kvmalloc_array(n, sizeof(*cfg->intervals),
 					GFP_KERNEL_ACCOUNT);
 	if (!cfg->intervals)
 		return -ENOMEM;
 
-	nla_for_each_nested(attr, nest, rem) {
-		const struct kscan_ipv4_interval *iv = nla_data(attr);
-		struct kscan_interval *out = &cfg->intervals[cfg->nr_intervals];
+	kscan_for_each_targets(nest, info, rem) {
+		nla_for_each_nested(attr, nest, rem2) {
+			const struct kscan_ipv4_interval *iv = nla_data(attr);
+			struct kscan_interval *out =
+				&cfg->intervals[cfg->nr_intervals];
 
-		out->first = be32_to_cpu(iv->first);
-		out->last = be32_to_cpu(iv->last);
-		if (out->first > out->last)
-			return KSCAN_REJECT(extack, attr, -EINVAL,
-					    "KSCAN_A_TARGETS: interval with first > last");
-		if (cfg->nr_intervals &&
-		    out->first <= cfg->intervals[cfg->nr_intervals - 1].last)
-			return KSCAN_REJECT(extack, attr, -EINVAL,
-					    "KSCAN_A_TARGETS: intervals must be sorted and disjoint");
-		cfg->nr_intervals++;
+			out->first = be32_to_cpu(iv->first);
+			out->last = be32_to_cpu(iv->last);
+			if (out->first > out->last)
+				return KSCAN_REJECT(extack, attr, -EINVAL,
+						    "KSCAN_A_TARGETS: interval with first > last");
+			if (cfg->nr_intervals &&
+			    out->first <=
+				    cfg->intervals[cfg->nr_intervals - 1].last)
+				return KSCAN_REJECT(extack, attr, -EINVAL,
+						    "KSCAN_A_TARGETS: intervals must be sorted and disjoint");
+			cfg->nr_intervals++;
+		}
 	}
 	return 0;
 }
@@ -305,7 +320,7 @@ static int kscan_nl_parse_start(struct genl_info *info,
 	err = kscan_nl_parse_ports(cfg, a[KSCAN_A_PORTS], extack);
 	if (err)
 		return err;
-	return kscan_nl_parse_targets(cfg, a[KSCAN_A_TARGETS], extack);
+	return kscan_nl_parse_targets(cfg, info);
 }
 
 static int kscan_nl_reply_id(struct genl_info *info, u8 cmd, u32 id)

@@ -12,8 +12,7 @@
 #include <uapi/linux/kscan.h>
 
 #include "nl.h"
-
-#define EXIT_USAGE 2
+#include "scan.h"
 
 struct kscan_subcommand {
 	const char *name;
@@ -33,21 +32,6 @@ static void kscan_usage(FILE *out)
 	for (sc = kscan_subcommands; sc->name; sc++)
 		fprintf(out, "  %-28s %s\n", sc->synopsis, sc->help);
 	fprintf(out, "\nRun 'kscanctl <command> --help' for a command's options.\n");
-}
-
-/* Tell the user what to do when the module is not there. */
-static void kscan_report_open_error(int err)
-{
-	if (err == -ENOENT)
-		fprintf(stderr,
-			"kscanctl: the kscan kernel module is not loaded "
-			"(generic-netlink family \"%s\" not found).\n"
-			"Load it with 'modprobe kscan' (installed with DKMS: "
-			"'make dkms-install'), or 'insmod kmod/kscan.ko' from a build tree.\n",
-			KSCAN_GENL_NAME);
-	else
-		fprintf(stderr, "kscanctl: cannot open generic netlink: %s\n",
-			strerror(-err));
 }
 
 /* Parse only --help for subcommands that take no options. */
@@ -83,7 +67,7 @@ static int kscan_cmd_version(int argc, char **argv)
 	int err;
 
 	if (kscan_no_options(argc, argv, "version"))
-		return EXIT_USAGE;
+		return KSCAN_EXIT_USAGE;
 
 	printf("kscanctl %s (uapi %d)\n", KSCAN_VERSION, KSCAN_GENL_VERSION);
 
@@ -116,6 +100,11 @@ static int kscan_cmd_version(int argc, char **argv)
 }
 
 static const struct kscan_subcommand kscan_subcommands[] = {
+	{ "start", kscan_cmd_start, "start [options] TARGET...",
+	  "start a scan and wait for its end (--detach: don't wait)" },
+	{ "stop", kscan_cmd_stop, "stop ID", "stop a scan" },
+	{ "status", kscan_cmd_status, "status [-v] [ID]",
+	  "show one scan, or every scan of this network namespace" },
 	{ "version", kscan_cmd_version, "version",
 	  "print kscanctl's version and the loaded module's" },
 	{ 0 },
@@ -127,7 +116,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		kscan_usage(stderr);
-		return EXIT_USAGE;
+		return KSCAN_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		kscan_usage(stdout);
@@ -144,5 +133,5 @@ int main(int argc, char **argv)
 
 	fprintf(stderr, "kscanctl: unknown command '%s'\n\n", argv[1]);
 	kscan_usage(stderr);
-	return EXIT_USAGE;
+	return KSCAN_EXIT_USAGE;
 }

@@ -3,8 +3,11 @@
  * kscanctl's generic-netlink client. libnl-genl-3 does the socket work,
  * family resolution, attribute parsing and extended-ack reporting.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +24,17 @@
 
 struct kscan_nl {
 	struct nl_sock *sock;
+	struct nl_sock *events;	/* joined to "events"; NULL until subscribed */
 	int family;
 	char extack[256];
 };
+
+/*
+ * Room for the largest START: a send buffer smaller than a message makes
+ * the kernel refuse it (EMSGSIZE). The kernel caps this at wmem_max and
+ * doubles it.
+ */
+#define KSCAN_NL_SOCKBUF (1 << 20)
 
 struct kscan_nl *kscan_nl_open(int *err)
 {
@@ -43,10 +54,19 @@ struct kscan_nl *kscan_nl_open(int *err)
 		*err = -EPROTO;
 		goto err_sock;
 	}
-	/* Ask for extended-ack messages so errors name the attribute. */
+	/* Ask for extended-ack messages so errors name the attribute, and
+	 * for acks that do not echo a refused 200 KB START back to us.
+	 */
 	if (setsockopt(nl_socket_get_fd(nl->sock), SOL_NETLINK,
-		       NETLINK_EXT_ACK, &one, sizeof(one))) {
+		       NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(nl_socket_get_fd(nl->sock), SOL_NETLINK,
+		       NETLINK_CAP_ACK, &one, sizeof(one))) {
 		*err = -errno;
+		goto err_sock;
+	}
+	if (nl_socket_set_buffer_size(nl->sock, KSCAN_NL_SOCKBUF,
+				      KSCAN_NL_SOCKBUF)) {
+		*err = -ENOBUFS;
 		goto err_sock;
 	}
 
@@ -68,6 +88,8 @@ void kscan_nl_close(struct kscan_nl *nl)
 {
 	if (!nl)
 		return;
+	if (nl->events)
+		nl_socket_free(nl->events);
 	nl_socket_free(nl->sock);
 	free(nl);
 }
@@ -179,6 +201,8 @@ static int kscan_nl_transact(struct kscan_nl *nl, struct nl_msg *msg,
 	nl->extack[0] = '\0';
 	err = nl_send_auto(nl->sock, msg);
 	nlmsg_free(msg);
+	if (err == -NLE_MSGSIZE)
+		return -EMSGSIZE;
 	if (err < 0)
 		return -EIO;
 
@@ -220,4 +244,476 @@ int kscan_nl_get_info(struct kscan_nl *nl, struct kscan_module_info *info)
 	}
 	memset(info, 0, sizeof(*info));
 	return kscan_nl_transact(nl, msg, kscan_nl_parse_info, info);
+}
+
+/* A request of @cmd with room for @size bytes of attributes. */
+static struct nl_msg *kscan_nl_new(struct kscan_nl *nl, uint8_t cmd,
+				   int flags, size_t size)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+					      size);
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
+			 cmd, KSCAN_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Upper bound of the attribute bytes kscan_nl_put_start() writes. */
+size_t kscan_nl_start_size(const struct kscan_start_request *req)
+{
+	return 512 +
+	       (size_t)req->nr_intervals *
+		       NLA_ALIGN(NLA_HDRLEN + sizeof(struct kscan_ipv4_interval)) +
+	       (req->nr_intervals / KSCAN_NL_INTERVALS_PER_NEST + 1) *
+		       NLA_HDRLEN +
+	       NLA_ALIGN((size_t)req->nr_ports *
+			 sizeof(struct kscan_port_range)) +
+	       NLA_ALIGN((size_t)req->nr_tx_queues * sizeof(uint16_t)) +
+	       NLA_ALIGN((size_t)req->nr_tx_cpus * sizeof(uint32_t));
+}
+
+uint32_t kscan_nl_port_ranges(const uint16_t *ports, uint32_t nr_ports)
+{
+	uint32_t i, n = nr_ports ? 1 : 0;
+
+	for (i = 1; i < nr_ports; i++)
+		if (ports[i] != ports[i - 1] + 1)
+			n++;
+	return n;
+}
+
+/* KSCAN_A_PORTS: the sorted, distinct ports as struct kscan_port_range. */
+static int kscan_nl_put_ports(struct nl_msg *msg, const uint16_t *ports,
+			      uint32_t nr_ports)
+{
+	uint32_t n = kscan_nl_port_ranges(ports, nr_ports), i, k = 0;
+	struct kscan_port_range *ranges;
+	int err;
+
+	ranges = calloc(n ? n : 1, sizeof(*ranges));
+	if (!ranges)
+		return -ENOMEM;
+	for (i = 0; i < nr_ports; i++) {
+		if (i && ports[i] == ports[i - 1] + 1) {
+			ranges[k - 1].last = ports[i];
+			continue;
+		}
+		ranges[k].first = ranges[k].last = ports[i];
+		k++;
+	}
+	err = nla_put(msg, KSCAN_A_PORTS, (int)(n * sizeof(*ranges)), ranges);
+	free(ranges);
+	return err;
+}
+
+/* The one place that knows the wire layout of START (uapi header). */
+int kscan_nl_put_start(struct nl_msg *msg,
+		       const struct kscan_start_request *req)
+{
+	struct nlattr *nest = NULL;
+	uint32_t i, be;
+
+	if (req->nr_intervals > KSCAN_MAX_INTERVALS ||
+	    kscan_nl_port_ranges(req->ports, req->nr_ports) >
+		    KSCAN_MAX_PORT_RANGES)
+		return -EMSGSIZE;
+
+	if (nla_put_u32(msg, KSCAN_A_IFINDEX, req->ifindex) ||
+	    (req->has_src_mac &&
+	     nla_put(msg, KSCAN_A_SRC_MAC, 6, req->src_mac)) ||
+	    nla_put(msg, KSCAN_A_DST_MAC, 6, req->dst_mac))
+		return -EMSGSIZE;
+	be = htonl(req->saddr_first);
+	if (nla_put(msg, KSCAN_A_SADDR_FIRST, sizeof(be), &be))
+		return -EMSGSIZE;
+	be = htonl(req->saddr_last);
+	if (nla_put(msg, KSCAN_A_SADDR_LAST, sizeof(be), &be) ||
+	    nla_put_u16(msg, KSCAN_A_SPORT_FIRST, req->sport_first) ||
+	    nla_put_u16(msg, KSCAN_A_SPORT_LAST, req->sport_last))
+		return -EMSGSIZE;
+
+	/* As many KSCAN_A_TARGETS nests as the intervals need. */
+	for (i = 0; i < req->nr_intervals; i++) {
+		struct kscan_ipv4_interval iv = {
+			.first = htonl(req->intervals[i].first),
+			.last = htonl(req->intervals[i].last),
+		};
+
+		if (i % KSCAN_NL_INTERVALS_PER_NEST == 0) {
+			if (i && nla_nest_end(msg, nest) < 0)
+				return -EMSGSIZE;
+			nest = nla_nest_start(msg, KSCAN_A_TARGETS);
+			if (!nest)
+				return -EMSGSIZE;
+			/* strict validation wants NLA_F_NESTED on every nest */
+			nest->nla_type |= NLA_F_NESTED;
+		}
+		if (nla_put(msg, KSCAN_TARGET_A_INTERVAL, sizeof(iv), &iv))
+			return -EMSGSIZE;
+	}
+	if (req->nr_intervals && nla_nest_end(msg, nest) < 0)
+		return -EMSGSIZE;
+
+	if (kscan_nl_put_ports(msg, req->ports, req->nr_ports) ||
+	    nla_put_u32(msg, KSCAN_A_PROBES, req->probes) ||
+	    nla_put_u64(msg, KSCAN_A_SEED, req->seed) ||
+	    nla_put_u32(msg, KSCAN_A_SHARD, req->shard) ||
+	    nla_put_u32(msg, KSCAN_A_SHARDS, req->shards) ||
+	    nla_put_u64(msg, KSCAN_A_RATE, req->rate) ||
+	    nla_put(msg, KSCAN_A_KEY, KSCAN_KEY_LEN, req->key))
+		return -EMSGSIZE;
+	if (req->tx_queues &&
+	    nla_put(msg, KSCAN_A_TX_QUEUES,
+		    (int)(req->nr_tx_queues * sizeof(uint16_t)), req->tx_queues))
+		return -EMSGSIZE;
+	if (req->tx_cpus &&
+	    nla_put(msg, KSCAN_A_TX_CPUS,
+		    (int)(req->nr_tx_cpus * sizeof(uint32_t)), req->tx_cpus))
+		return -EMSGSIZE;
+	if ((req->has_ttl && nla_put_u8(msg, KSCAN_A_TTL, req->ttl)) ||
+	    (req->has_window && nla_put_u16(msg, KSCAN_A_WINDOW, req->window)) ||
+	    (req->has_tcp_options &&
+	     nla_put_u32(msg, KSCAN_A_TCP_OPTIONS, req->tcp_options)) ||
+	    (req->has_xmit_mode &&
+	     nla_put_u32(msg, KSCAN_A_XMIT_MODE, req->xmit_mode)) ||
+	    (req->has_burst && nla_put_u32(msg, KSCAN_A_BURST, req->burst)) ||
+	    (req->max_packets &&
+	     nla_put_u64(msg, KSCAN_A_MAX_PACKETS, req->max_packets)) ||
+	    (req->flags && nla_put_u32(msg, KSCAN_A_FLAGS, req->flags)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Integers of any width: the uapi leaves some widths to the module. */
+static uint64_t kscan_nla_uint(const struct nlattr *attr)
+{
+	const void *data = nla_data(attr);
+
+	switch (nla_len(attr)) {
+	case 1:
+		return *(const uint8_t *)data;
+	case 2:
+		return *(const uint16_t *)data;
+	case 4:
+		return *(const uint32_t *)data;
+	case 8: {
+		uint64_t v;
+
+		memcpy(&v, data, sizeof(v));	/* may be 4-aligned only */
+		return v;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int kscan_nl_parse_id(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[KSCAN_A_MAX + 1];
+	uint32_t *scan_id = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KSCAN_A_MAX, NULL) < 0)
+		return NL_SKIP;
+	if (tb[KSCAN_A_SCAN_ID])
+		*scan_id = (uint32_t)kscan_nla_uint(tb[KSCAN_A_SCAN_ID]);
+	return NL_OK;
+}
+
+int kscan_nl_start(struct kscan_nl *nl, const struct kscan_start_request *req,
+		   uint32_t *scan_id)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = kscan_nl_new(nl, KSCAN_CMD_START, 0, kscan_nl_start_size(req));
+	if (!msg)
+		return -ENOMEM;
+	err = kscan_nl_put_start(msg, req);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	*scan_id = UINT32_MAX;
+	err = kscan_nl_transact(nl, msg, kscan_nl_parse_id, scan_id);
+	if (!err && *scan_id == UINT32_MAX)
+		return -EPROTO;	/* acked without telling the id */
+	return err;
+}
+
+int kscan_nl_stop(struct kscan_nl *nl, uint32_t scan_id)
+{
+	struct nl_msg *msg = kscan_nl_new(nl, KSCAN_CMD_STOP, 0, 64);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, KSCAN_A_SCAN_ID, scan_id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return kscan_nl_transact(nl, msg, NULL, NULL);
+}
+
+static void kscan_nl_parse_queue(struct nlattr *nest,
+				 struct kscan_queue_status *q)
+{
+	struct nlattr *tb[KSCAN_QSTAT_A_MAX + 1];
+
+	memset(q, 0, sizeof(*q));
+	if (nla_parse_nested(tb, KSCAN_QSTAT_A_MAX, nest, NULL) < 0)
+		return;
+	if (tb[KSCAN_QSTAT_A_QUEUE])
+		q->queue = (uint16_t)kscan_nla_uint(tb[KSCAN_QSTAT_A_QUEUE]);
+	if (tb[KSCAN_QSTAT_A_CPU])
+		q->cpu = (uint32_t)kscan_nla_uint(tb[KSCAN_QSTAT_A_CPU]);
+	if (tb[KSCAN_QSTAT_A_SENT])
+		q->sent = kscan_nla_uint(tb[KSCAN_QSTAT_A_SENT]);
+	if (tb[KSCAN_QSTAT_A_TX_BUSY])
+		q->tx_busy = kscan_nla_uint(tb[KSCAN_QSTAT_A_TX_BUSY]);
+	if (tb[KSCAN_QSTAT_A_ERRORS])
+		q->errors = kscan_nla_uint(tb[KSCAN_QSTAT_A_ERRORS]);
+}
+
+int kscan_nl_parse_status(struct nl_msg *msg, struct kscan_scan_status *st)
+{
+	static const struct {
+		int attr;
+		size_t offset;
+	} u64_fields[] = {
+		{ KSCAN_A_SENT, offsetof(struct kscan_scan_status, sent) },
+		{ KSCAN_A_TX_BUSY, offsetof(struct kscan_scan_status, tx_busy) },
+		{ KSCAN_A_ERRORS, offsetof(struct kscan_scan_status, errors) },
+		{ KSCAN_A_PROGRESS, offsetof(struct kscan_scan_status, progress) },
+		{ KSCAN_A_TOTAL, offsetof(struct kscan_scan_status, total) },
+		{ KSCAN_A_START_NS, offsetof(struct kscan_scan_status, start_ns) },
+		{ KSCAN_A_END_NS, offsetof(struct kscan_scan_status, end_ns) },
+	};
+	struct nlattr *tb[KSCAN_A_MAX + 1], *nest;
+	size_t i;
+	int rem;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KSCAN_A_MAX, NULL) < 0 ||
+	    !tb[KSCAN_A_SCAN_ID])
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->scan_id = (uint32_t)kscan_nla_uint(tb[KSCAN_A_SCAN_ID]);
+	if (tb[KSCAN_A_IFINDEX])
+		st->ifindex = (uint32_t)kscan_nla_uint(tb[KSCAN_A_IFINDEX]);
+	if (tb[KSCAN_A_STATE])
+		st->state = (uint32_t)kscan_nla_uint(tb[KSCAN_A_STATE]);
+	if (tb[KSCAN_A_REASON])
+		st->reason = (uint32_t)kscan_nla_uint(tb[KSCAN_A_REASON]);
+	for (i = 0; i < sizeof(u64_fields) / sizeof(u64_fields[0]); i++)
+		if (tb[u64_fields[i].attr])
+			*(uint64_t *)((char *)st + u64_fields[i].offset) =
+				kscan_nla_uint(tb[u64_fields[i].attr]);
+	if (tb[KSCAN_A_QUEUE_STATS]) {
+		nla_for_each_nested(nest, tb[KSCAN_A_QUEUE_STATS], rem) {
+			if (nla_type(nest) != KSCAN_A_QUEUE_STAT ||
+			    st->nr_queues == KSCAN_MAX_QUEUES)
+				continue;
+			kscan_nl_parse_queue(nest,
+					     &st->queues[st->nr_queues++]);
+		}
+	}
+	return 0;
+}
+
+static int kscan_nl_parse_one(struct nl_msg *msg, void *arg)
+{
+	kscan_nl_parse_status(msg, arg);
+	return NL_OK;
+}
+
+int kscan_nl_get(struct kscan_nl *nl, uint32_t scan_id,
+		 struct kscan_scan_status *status)
+{
+	struct nl_msg *msg = kscan_nl_new(nl, KSCAN_CMD_GET, 0, 64);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, KSCAN_A_SCAN_ID, scan_id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	memset(status, 0, sizeof(*status));
+	status->scan_id = UINT32_MAX;
+	err = kscan_nl_transact(nl, msg, kscan_nl_parse_one, status);
+	if (!err && status->scan_id != scan_id)
+		return -EPROTO;
+	return err;
+}
+
+struct kscan_nl_dump {
+	struct kscan_scan_status *scans;
+	size_t nr;
+	size_t cap;
+	int error;
+};
+
+static int kscan_nl_parse_dump(struct nl_msg *msg, void *arg)
+{
+	struct kscan_nl_dump *dump = arg;
+
+	if (dump->nr == dump->cap) {
+		size_t cap = dump->cap ? dump->cap * 2 : KSCAN_MAX_SCANS_PER_NETNS;
+		struct kscan_scan_status *scans;
+
+		scans = realloc(dump->scans, cap * sizeof(*scans));
+		if (!scans) {
+			dump->error = -ENOMEM;
+			return NL_STOP;
+		}
+		dump->scans = scans;
+		dump->cap = cap;
+	}
+	if (!kscan_nl_parse_status(msg, &dump->scans[dump->nr]))
+		dump->nr++;
+	return NL_OK;
+}
+
+int kscan_nl_get_all(struct kscan_nl *nl, struct kscan_scan_status **scans,
+		     size_t *nr_scans)
+{
+	struct kscan_nl_dump dump = { 0 };
+	struct nl_msg *msg = kscan_nl_new(nl, KSCAN_CMD_GET, NLM_F_DUMP, 0);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = kscan_nl_transact(nl, msg, kscan_nl_parse_dump, &dump);
+	if (!err)
+		err = dump.error;
+	if (err) {
+		free(dump.scans);
+		return err;
+	}
+	*scans = dump.scans;
+	*nr_scans = dump.nr;
+	return 0;
+}
+
+int kscan_nl_subscribe_events(struct kscan_nl *nl)
+{
+	int group, err;
+
+	if (nl->events)
+		return 0;
+	group = genl_ctrl_resolve_grp(nl->sock, KSCAN_GENL_NAME,
+				      KSCAN_GENL_MCGRP_EVENTS);
+	if (group < 0)
+		return group == -NLE_OBJ_NOTFOUND ? -ENOENT : -EPROTO;
+	nl->events = nl_socket_alloc();
+	if (!nl->events)
+		return -ENOMEM;
+	/* events are not answers to our requests: no sequence to check */
+	nl_socket_disable_seq_check(nl->events);
+	err = genl_connect(nl->events);
+	if (!err)
+		err = nl_socket_set_nonblocking(nl->events);
+	if (!err)
+		err = nl_socket_add_membership(nl->events, group);
+	if (err) {
+		nl_socket_free(nl->events);
+		nl->events = NULL;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+struct kscan_nl_event_wait {
+	uint32_t scan_id;
+	int family;
+	bool found;
+	struct kscan_scan_status *event;
+};
+
+static int kscan_nl_on_event(struct nl_msg *msg, void *arg)
+{
+	struct kscan_nl_event_wait *wait = arg;
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct kscan_scan_status st;
+
+	if (nlmsg_hdr(msg)->nlmsg_type != wait->family ||
+	    gnlh->cmd != KSCAN_CMD_EVENT || wait->found)
+		return NL_OK;
+	if (kscan_nl_parse_status(msg, &st) || st.scan_id != wait->scan_id)
+		return NL_OK;
+	*wait->event = st;
+	wait->found = true;
+	return NL_OK;
+}
+
+int kscan_nl_wait_event(struct kscan_nl *nl, uint32_t scan_id, int timeout_ms,
+			struct kscan_scan_status *event)
+{
+	struct kscan_nl_event_wait wait = {
+		.scan_id = scan_id,
+		.family = nl->family,
+		.event = event,
+	};
+	struct pollfd pfd;
+	struct nl_cb *cb;
+	int err = 0, ready;
+
+	if (!nl->events)
+		return -EINVAL;
+	pfd.fd = nl_socket_get_fd(nl->events);
+	pfd.events = POLLIN;
+	ready = poll(&pfd, 1, timeout_ms);
+	if (ready < 0)
+		return -errno;
+	if (!ready)
+		return 0;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, kscan_nl_on_event, &wait);
+	/* drain whatever is queued: several scans may end together */
+	while (!wait.found) {
+		err = nl_recvmsgs(nl->events, cb);
+		if (err < 0)
+			break;
+	}
+	nl_cb_put(cb);
+	if (wait.found)
+		return 1;
+	if (err == -NLE_AGAIN)
+		return 0;
+	/* libnl reports an overrun socket (ENOBUFS) as NLE_NOMEM */
+	return err == -NLE_NOMEM ? -ENOBUFS : -EIO;
+}
+
+const char *kscan_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[KSCAN_STATE_RUNNING] = "running",
+		[KSCAN_STATE_DONE] = "done",
+		[KSCAN_STATE_ABORTED] = "aborted",
+	};
+
+	return state < __KSCAN_STATE_MAX ? names[state] : "unknown";
+}
+
+const char *kscan_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[KSCAN_REASON_NONE] = "-",
+		[KSCAN_REASON_COMPLETED] = "completed",
+		[KSCAN_REASON_BUDGET] = "budget",
+		[KSCAN_REASON_STOPPED] = "stopped",
+		[KSCAN_REASON_DEVICE_GONE] = "device-gone",
+		[KSCAN_REASON_DEVICE_DOWN] = "device-down",
+		[KSCAN_REASON_NETNS_EXIT] = "netns-exit",
+		[KSCAN_REASON_MODULE_UNLOAD] = "module-unload",
+		[KSCAN_REASON_ERROR] = "error",
+	};
+
+	return reason < __KSCAN_REASON_MAX ? names[reason] : "unknown";
 }

@@ -9,6 +9,9 @@ read from include/uapi/linux/kscan.h, so this follows the header.
 
   kscan_nl.py CMD [NAME=TYPE:VALUE ...] [--dump] [--raw=ID:HEX]
   kscan_nl.py listen SECONDS        print events until SECONDS pass
+  kscan_nl.py -                     one request per line of stdin (as the
+                                    arguments above); each answer ends ".";
+                                    "@last" stands for the last SCAN_ID seen
 
 CMD is a KSCAN_CMD_* suffix (start, stop, get, get_info). NAME is a
 KSCAN_A_* suffix. TYPE is one of u8 u16 u32 u64 ip mac hex targets
@@ -115,9 +118,11 @@ def encode(atype_name, spec):
     if kind == "hex":
         return nla(atype, bytes.fromhex(value))
     if kind == "targets":
-        inner = b"".join(nla(TARGET_A_INTERVAL, struct.pack("!II", a, b))
-                         for a, b in parse_ip_ranges(value))
-        return nla(atype | NLA_F_NESTED, inner)
+        # One nest holds at most 5460 intervals (16-bit length): repeat it.
+        ivs = [nla(TARGET_A_INTERVAL, struct.pack("!II", a, b))
+               for a, b in parse_ip_ranges(value)]
+        return b"".join(nla(atype | NLA_F_NESTED, b"".join(ivs[i:i + 5000]))
+                        for i in range(0, len(ivs), 5000))
     if kind == "ranges":
         out = b""
         for part in value.split(","):
@@ -226,9 +231,25 @@ def main(argv):
             show(parse_attrs(data[20:]))
             sys.stdout.flush()
         return 0
-    cmd = CMDS[argv[1]]
+    if argv[1] == "-":
+        worst = 0
+        for line in sys.stdin:
+            if line.split():
+                worst = max(worst, run_one(nl, line.split()))
+                print(".")
+                sys.stdout.flush()
+        return worst
+    return run_one(nl, argv[1:])
+
+
+LAST_ID = ["0"]
+
+
+def run_one(nl, args):
+    args = [a.replace("@last", LAST_ID[0]) for a in args]
+    cmd = CMDS[args[0]]
     payload, flags = b"", 0
-    for arg in argv[2:]:
+    for arg in args[1:]:
         if arg == "--dump":
             flags = NLM_F_DUMP
         elif arg.startswith("--raw="):
@@ -247,6 +268,9 @@ def main(argv):
         if i:
             print("--")
         show(attrs)
+        for atype, val in attrs:
+            if atype == ATTRS["SCAN_ID"] and cmd == CMDS["start"]:
+                LAST_ID[0] = str(struct.unpack("=I", val)[0])
     return 0
 
 

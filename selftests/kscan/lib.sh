@@ -137,3 +137,67 @@ kscan_expected_version()
 {
 	sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$KSCAN_ROOT/dkms.conf"
 }
+
+# ---- scans -------------------------------------------------------------
+
+KSCAN_NL=${KSCAN_NL:-$KSCAN_ROOT/selftests/kscan/kscan_nl.py}
+KSCAN_TEST_KEY=000102030405060708090a0b0c0d0e0f
+# enum kscan_state / enum kscan_reason (include/uapi/linux/kscan.h)
+KSCAN_RUNNING=0 KSCAN_DONE=1 KSCAN_ABORTED=2
+KSCAN_R_COMPLETED=1 KSCAN_R_BUDGET=2 KSCAN_R_STOPPED=3 KSCAN_R_DEVICE_GONE=4
+KSCAN_R_DEVICE_DOWN=5 KSCAN_R_NETNS_EXIT=6 KSCAN_R_MODULE_UNLOAD=7
+
+# kscan_nl NS ARGS...: one raw generic-netlink request from inside NS.
+kscan_nl()
+{
+	local ns=$1
+	shift
+	ip netns exec "$ns" python3 "$KSCAN_NL" "$@"
+}
+
+# field NAME: the value of NAME=... in the output on stdin.
+field()
+{
+	sed -n "s/^$1=//p" | head -n 1
+}
+
+# setup_dummy NS [NAME]: an up dummy device in NS; prints its ifindex.
+setup_dummy()
+{
+	local ns=$1 dev=${2:-d0}
+	ip -n "$ns" link add name "$dev" type dummy || return 1
+	ip -n "$ns" link set "$dev" up || return 1
+	ip netns exec "$ns" cat "/sys/class/net/$dev/ifindex"
+}
+
+# scan_attrs IFINDEX: START attributes of a long scan of 198.18.0.0/15.
+scan_attrs()
+{
+	echo "IFINDEX=u32:$1 DST_MAC=mac:02:00:00:00:00:01" \
+		"SADDR_FIRST=ip:198.18.0.1 SPORT_FIRST=u16:40000" \
+		"SPORT_LAST=u16:40999 TARGETS=targets:198.18.0.0/15" \
+		"PORTS=ranges:1-1000 KEY=hex:$KSCAN_TEST_KEY"
+}
+
+# wait_scan_end NS ID SECONDS: poll GET until the scan has ended.
+wait_scan_end()
+{
+	local ns=$1 id=$2 t=$(($3 * 10)) state
+	while ((t-- > 0)); do
+		state=$(kscan_nl "$ns" get "SCAN_ID=u32:$id" | field STATE)
+		[ -n "$state" ] && [ "$state" != "$KSCAN_RUNNING" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# kscan_threads: how many generator threads exist right now.
+kscan_threads()
+{
+	local n=0 comm
+	for comm in /proc/[0-9]*/comm; do
+		read -r c 2>/dev/null <"$comm" || continue
+		case $c in kscan/*) n=$((n + 1)) ;; esac
+	done
+	echo "$n"
+}

@@ -32,9 +32,11 @@
  *                             spread over [first, last] by target index
  *     KSCAN_A_SPORT_FIRST:    u16, required: first source port
  *     KSCAN_A_SPORT_LAST:     u16, required, >= SPORT_FIRST
- *     KSCAN_A_TARGETS:        nest, required, 1..KSCAN_MAX_INTERVALS of
- *         KSCAN_TARGET_A_INTERVAL: struct kscan_ipv4_interval; sorted,
- *                             disjoint, not adjacent-overlapping
+ *     KSCAN_A_TARGETS:        nest, required, of
+ *         KSCAN_TARGET_A_INTERVAL: struct kscan_ipv4_interval.
+ *                             May repeat (one nest holds at most 5460): the
+ *                             intervals of all, in order, 1..KSCAN_MAX_INTERVALS
+ *                             in all, must be sorted and disjoint
  *     KSCAN_A_PORTS:          binary, required: array of struct
  *                             kscan_port_range, 1..KSCAN_MAX_PORT_RANGES,
  *                             sorted and disjoint (so ports are distinct);
@@ -64,7 +66,8 @@
  *
  * KSCAN_CMD_GET: KSCAN_A_SCAN_ID selects one scan; as a dump (NLM_F_DUMP)
  *     it lists every scan of the caller's netns. Each reply carries:
- *     KSCAN_A_SCAN_ID, KSCAN_A_IFINDEX, KSCAN_A_STATE, KSCAN_A_REASON,
+ *     KSCAN_A_SCAN_ID, KSCAN_A_IFINDEX, KSCAN_A_STATE (u32, enum
+ *     kscan_state), KSCAN_A_REASON (u32, enum kscan_reason),
  *     KSCAN_A_SENT (u64), KSCAN_A_TX_BUSY (u64, retries of a busy queue),
  *     KSCAN_A_ERRORS (u64), KSCAN_A_PROGRESS (u64, permutation indices
  *     consumed), KSCAN_A_TOTAL (u64, probes this shard will send),

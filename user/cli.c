@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kscanctl's option tables, the parsers of their values, and the parsing
+ * and help engine built on getopt_long() (see cli.h).
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "targets.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Long options get getopt_long() values above every short letter. */
+#define KSCAN_CLI_LONG_BASE 256
+#define KSCAN_CLI_HELP_COLUMN 30
+#define KSCAN_CLI_WIDTH 79
+
+static int kscan_cli_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int kscan_cli_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int kscan_parse_uint(const char *text, u64 min, u64 max, u64 *value)
+{
+	u64 v = 0;
+	const char *p;
+
+	if (!*text)
+		return -1;
+	for (p = text; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		if (v > (UINT64_MAX - (u64)(*p - '0')) / 10)
+			return -1;	/* overflow */
+		v = v * 10 + (u64)(*p - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+static int kscan_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int kscan_parse_hex(const char *text, u8 *out, size_t len)
+{
+	size_t i;
+
+	if (strlen(text) != 2 * len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		int hi = kscan_hex_digit(text[2 * i]);
+		int lo = kscan_hex_digit(text[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (u8)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int kscan_parse_mac(const char *text, u8 mac[6])
+{
+	int i, hi, lo;
+
+	if (strlen(text) != 17)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (i && text[3 * i - 1] != ':')
+			return -1;
+		hi = kscan_hex_digit(text[3 * i]);
+		lo = kscan_hex_digit(text[3 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		mac[i] = (u8)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* ---- value parsers of the tables ---- */
+
+static int kscan_opt_flag(const struct kscan_cli_option *opt, void *cfg,
+			  const char *value, char *err, size_t errlen)
+{
+	(void)value;
+	(void)err;
+	(void)errlen;
+	*(bool *)((char *)cfg + opt->offset) = true;
+	return 0;
+}
+
+static int kscan_opt_string(const struct kscan_cli_option *opt, void *cfg,
+			    const char *value, char *err, size_t errlen)
+{
+	if (!*value)
+		return kscan_cli_fail(err, errlen, "expected %s, got ''",
+				      opt->expect);
+	*(const char **)((char *)cfg + opt->offset) = value;
+	return 0;
+}
+
+/* An unsigned integer of opt->size bytes within [opt->min, opt->max]. */
+static int kscan_opt_uint(const struct kscan_cli_option *opt, void *cfg,
+			  const char *value, char *err, size_t errlen)
+{
+	void *field = (char *)cfg + opt->offset;
+	u64 v;
+
+	if (kscan_parse_uint(value, opt->min, opt->max, &v))
+		return kscan_cli_fail(err, errlen, "expected %s, got '%s'",
+				      opt->expect, value);
+	switch (opt->size) {
+	case 1:
+		*(u8 *)field = (u8)v;
+		break;
+	case 2:
+		*(u16 *)field = (u16)v;
+		break;
+	case 4:
+		*(u32 *)field = (u32)v;
+		break;
+	default:
+		*(u64 *)field = v;
+		break;
+	}
+	return 0;
+}
+
+/* One of opt->choices; its index goes into a u32. */
+static int kscan_opt_choice(const struct kscan_cli_option *opt, void *cfg,
+			    const char *value, char *err, size_t errlen)
+{
+	u32 i;
+
+	for (i = 0; opt->choices[i]; i++) {
+		if (!strcmp(value, opt->choices[i])) {
+			*(u32 *)((char *)cfg + opt->offset) = i;
+			return 0;
+		}
+	}
+	return kscan_cli_fail(err, errlen, "expected %s, got '%s'",
+			      opt->expect, value);
+}
+
+static int kscan_opt_interface(const struct kscan_cli_option *opt, void *cfg,
+			       const char *value, char *err, size_t errlen)
+{
+	if (!*value || strlen(value) >= IF_NAMESIZE || strchr(value, '/') ||
+	    strchr(value, ' '))
+		return kscan_cli_fail(err, errlen, "expected %s, got '%s'",
+				      opt->expect, value);
+	return kscan_opt_string(opt, cfg, value, err, errlen);
+}
+
+static int kscan_opt_mac(const struct kscan_cli_option *opt, void *cfg,
+			 const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+
+	if (kscan_parse_mac(value, sc->gateway_mac))
+		return kscan_cli_fail(err, errlen, "expected %s, got '%s'",
+				      opt->expect, value);
+	return 0;
+}
+
+static int kscan_opt_key(const struct kscan_cli_option *opt, void *cfg,
+			 const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+
+	if (kscan_parse_hex(value, sc->key, KSCAN_KEY_LEN))
+		return kscan_cli_fail(err, errlen, "expected %s, got '%s'",
+				      opt->expect, value);
+	return 0;
+}
+
+static int kscan_opt_source_ip(const struct kscan_cli_option *opt, void *cfg,
+			       const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+
+	(void)opt;
+	return kscan_parse_addr_range(value, &sc->saddr_first, &sc->saddr_last,
+				      err, errlen);
+}
+
+static int kscan_opt_source_port(const struct kscan_cli_option *opt,
+				 void *cfg, const char *value, char *err,
+				 size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+
+	(void)opt;
+	return kscan_parse_port_range(value, &sc->sport_first, &sc->sport_last,
+				      err, errlen);
+}
+
+static int kscan_opt_ports(const struct kscan_cli_option *opt, void *cfg,
+			   const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+	u16 *ports;
+	u32 n;
+
+	(void)opt;
+	if (kscan_parse_ports(value, &ports, &n, err, errlen))
+		return -1;
+	free(sc->ports);	/* the last -p wins */
+	sc->ports = ports;
+	sc->nr_ports = n;
+	return 0;
+}
+
+/*
+ * "0-3,6": numbers and ranges up to @max, in the order given, at most
+ * KSCAN_MAX_QUEUES of them; duplicates refused when @distinct.
+ */
+static int kscan_parse_index_list(const struct kscan_cli_option *opt,
+				  const char *value, u64 max, bool distinct,
+				  u32 *out, u32 *nr, char *err, size_t errlen)
+{
+	char *copy = strdup(value), *elem, *save = NULL, *dash;
+	u64 first, last, v;
+	u32 n = 0, i;
+
+	if (!copy)
+		return kscan_cli_fail(err, errlen, "out of memory");
+	if (!*value || value[strlen(value) - 1] == ',' || value[0] == ',' ||
+	    strstr(value, ",,"))
+		goto bad;
+	for (elem = strtok_r(copy, ",", &save); elem;
+	     elem = strtok_r(NULL, ",", &save)) {
+		dash = strchr(elem, '-');
+		if (dash)
+			*dash = '\0';
+		if (kscan_parse_uint(elem, 0, max, &first))
+			goto bad;
+		last = first;
+		if (dash && kscan_parse_uint(dash + 1, 0, max, &last))
+			goto bad;
+		if (first > last)
+			goto bad;
+		for (v = first; v <= last; v++) {
+			if (n == KSCAN_MAX_QUEUES) {
+				free(copy);
+				return kscan_cli_fail(err, errlen,
+						      "at most %d entries, got more in '%s'",
+						      KSCAN_MAX_QUEUES, value);
+			}
+			for (i = 0; distinct && i < n; i++) {
+				if (out[i] == v) {
+					free(copy);
+					return kscan_cli_fail(err, errlen,
+							      "%llu is listed twice in '%s'",
+							      (unsigned long long)v, value);
+				}
+			}
+			out[n++] = (u32)v;
+		}
+	}
+	free(copy);
+	*nr = n;
+	return 0;
+bad:
+	free(copy);
+	return kscan_cli_fail(err, errlen, "expected %s, got '%s'", opt->expect,
+			      value);
+}
+
+static int kscan_opt_tx_queues(const struct kscan_cli_option *opt, void *cfg,
+			       const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+	u32 queues[KSCAN_MAX_QUEUES], i;
+
+	if (kscan_parse_index_list(opt, value, 65535, true, queues,
+				   &sc->nr_tx_queues, err, errlen))
+		return -1;
+	for (i = 0; i < sc->nr_tx_queues; i++)
+		sc->tx_queues[i] = (u16)queues[i];
+	return 0;
+}
+
+static int kscan_opt_cpus(const struct kscan_cli_option *opt, void *cfg,
+			  const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+
+	return kscan_parse_index_list(opt, value, UINT32_MAX - 1, false,
+				      sc->cpus, &sc->nr_cpus, err, errlen);
+}
+
+/* ---- the tables ---- */
+
+#define START_FIELD(f) .offset = offsetof(struct kscan_start_config, f), \
+		       .size = sizeof(((struct kscan_start_config *)0)->f)
+#define ID_FIELD(f) .offset = offsetof(struct kscan_id_config, f), \
+		    .size = sizeof(((struct kscan_id_config *)0)->f)
+
+static const char *const kscan_tcp_option_names[] = {
+	[KSCAN_TCP_OPT_NONE] = "none",
+	[KSCAN_TCP_OPT_MSS] = "mss",
+	[KSCAN_TCP_OPT_LINUX] = "linux",
+	NULL,
+};
+
+static const char *const kscan_xmit_names[] = {
+	[KSCAN_XMIT_BURST] = "burst",
+	[KSCAN_XMIT_DIRECT] = "direct",
+	[KSCAN_XMIT_QUEUE] = "queue",
+	NULL,
+};
+
+static const char *const kscan_engine_names[] = {
+	[KSCAN_ENGINE_KMOD] = "kmod",
+	NULL,
+};
+
+static const char *const kscan_rx_names[] = {
+	[KSCAN_RX_NONE] = "none",
+	NULL,
+};
+
+#define KSCAN_OPT_HELP_ENTRY                                   \
+	{ .id = KSCAN_OPT_HELP, .name = "help", .short_name = 'h', \
+	  .help = "show this help and exit" }
+
+static const struct kscan_cli_option kscan_start_options[] = {
+	{ .id = KSCAN_OPT_INTERFACE, .name = "interface", .short_name = 'i',
+	  .metavar = "IFNAME",
+	  .help = "send on this device (required, except with --dryrun)",
+	  .parse = kscan_opt_interface, START_FIELD(ifname),
+	  .expect = "a network device name (e.g. eth0)" },
+	{ .id = KSCAN_OPT_GATEWAY_MAC, .name = "gateway-mac", .short_name = 'G',
+	  .metavar = "MAC",
+	  .help = "MAC address of the next hop (required for now, except "
+		  "with --dryrun: reading it from the routing table comes "
+		  "later)",
+	  .parse = kscan_opt_mac,
+	  .expect = "a MAC address like 02:00:00:00:00:01" },
+	{ .id = KSCAN_OPT_SOURCE_IP, .name = "source-ip", .short_name = 'S',
+	  .metavar = "ADDR[-ADDR]",
+	  .help = "source address, or a range the probes are spread over "
+		  "(required for now)",
+	  .parse = kscan_opt_source_ip },
+	{ .id = KSCAN_OPT_SOURCE_PORT, .name = "source-port", .short_name = 's',
+	  .metavar = "A-B",
+	  .help = "source ports the cookie picks from (default 32768-61000)",
+	  .parse = kscan_opt_source_port },
+	{ .id = KSCAN_OPT_TARGET_PORTS, .name = "target-ports",
+	  .short_name = 'p', .metavar = "LIST",
+	  .help = "ports to probe, e.g. 80,443,8000-8010 (required)",
+	  .parse = kscan_opt_ports },
+	{ .id = KSCAN_OPT_PROBES, .name = "probes", .short_name = 'P',
+	  .metavar = "N",
+	  .help = "probes per (address, port), each from another source "
+		  "port (default 1)",
+	  .parse = kscan_opt_uint, START_FIELD(probes), .min = 1,
+	  .max = KSCAN_MAX_PROBES,
+	  .expect = "a number of probes from 1 to 16" },
+	{ .id = KSCAN_OPT_RATE, .name = "rate", .short_name = 'r',
+	  .metavar = "PPS",
+	  .help = "packets per second for the whole scan; 0 = as fast as "
+		  "possible (default 0)",
+	  .parse = kscan_opt_uint, START_FIELD(rate), .max = UINT64_MAX,
+	  .expect = "a number of packets per second (e.g. 10000)" },
+	{ .id = KSCAN_OPT_SEED, .name = "seed", .metavar = "N",
+	  .help = "permutation seed; every shard of a scan needs the same "
+		  "one (default random)",
+	  .parse = kscan_opt_uint, START_FIELD(seed), .max = UINT64_MAX,
+	  .expect = "an unsigned 64-bit number (e.g. 1234)" },
+	{ .id = KSCAN_OPT_SHARDS, .name = "shards", .metavar = "N",
+	  .help = "split the scan into N shards, for N machines (default 1)",
+	  .parse = kscan_opt_uint, START_FIELD(shards), .min = 1,
+	  .max = KSCAN_MAX_SHARDS,
+	  .expect = "a number of shards from 1 to 65535" },
+	{ .id = KSCAN_OPT_SHARD, .name = "shard", .metavar = "I",
+	  .help = "the shard this machine sends, 0-based, < --shards "
+		  "(default 0)",
+	  .parse = kscan_opt_uint, START_FIELD(shard),
+	  .max = KSCAN_MAX_SHARDS - 1,
+	  .expect = "a shard index from 0 to 65534" },
+	{ .id = KSCAN_OPT_SENDER_THREADS, .name = "sender-threads",
+	  .short_name = 'T', .metavar = "N",
+	  .help = "kernel threads, on TX queues 0..N-1 (default 1)",
+	  .parse = kscan_opt_uint, START_FIELD(sender_threads), .min = 1,
+	  .max = KSCAN_MAX_QUEUES,
+	  .expect = "a number of threads from 1 to 64" },
+	{ .id = KSCAN_OPT_TX_QUEUES, .name = "tx-queues", .metavar = "LIST",
+	  .help = "TX queues, one thread each, e.g. 0-3,6 (instead of -T)",
+	  .parse = kscan_opt_tx_queues,
+	  .expect = "distinct queue numbers and ranges, e.g. 0-3,6" },
+	{ .id = KSCAN_OPT_CPUS, .name = "cpus", .metavar = "LIST",
+	  .help = "the CPU of each thread, in queue order, e.g. 2,3,4,5",
+	  .parse = kscan_opt_cpus,
+	  .expect = "CPU numbers and ranges, e.g. 2-5" },
+	{ .id = KSCAN_OPT_TTL, .name = "ttl", .metavar = "N",
+	  .help = "IPv4 TTL of the probes (module default 255)",
+	  .parse = kscan_opt_uint, START_FIELD(ttl), .min = 1, .max = 255,
+	  .expect = "a TTL from 1 to 255" },
+	{ .id = KSCAN_OPT_WINDOW, .name = "window", .metavar = "N",
+	  .help = "TCP window of the probes (module default 65535)",
+	  .parse = kscan_opt_uint, START_FIELD(window), .max = 65535,
+	  .expect = "a TCP window from 0 to 65535" },
+	{ .id = KSCAN_OPT_TCP_OPTIONS, .name = "tcp-options",
+	  .metavar = "none|mss|linux",
+	  .help = "TCP options: none, MSS 1460, or those of a Linux SYN "
+		  "(module default)",
+	  .parse = kscan_opt_choice, START_FIELD(tcp_options),
+	  .choices = kscan_tcp_option_names,
+	  .expect = "none, mss or linux" },
+	{ .id = KSCAN_OPT_KEY, .name = "key", .metavar = "HEX32",
+	  .help = "128-bit validation key (default random from getrandom(), "
+		  "shown in the final report)",
+	  .parse = kscan_opt_key,
+	  .expect = "32 hex digits (a 16-byte key)" },
+	{ .id = KSCAN_OPT_PRINT_KEY, .name = "print-key",
+	  .help = "print the key and seed to stderr before starting",
+	  .parse = kscan_opt_flag, START_FIELD(print_key) },
+	{ .id = KSCAN_OPT_XMIT, .name = "xmit", .metavar = "burst|direct|queue",
+	  .help = "how the module transmits (module default burst)",
+	  .parse = kscan_opt_choice, START_FIELD(xmit_mode),
+	  .choices = kscan_xmit_names,
+	  .expect = "burst, direct or queue" },
+	{ .id = KSCAN_OPT_BURST, .name = "burst", .metavar = "N",
+	  .help = "packets per burst (module default 32)",
+	  .parse = kscan_opt_uint, START_FIELD(burst), .min = 1,
+	  .max = KSCAN_MAX_BURST,
+	  .expect = "a burst size from 1 to 256" },
+	{ .id = KSCAN_OPT_MAX_TARGETS, .name = "max-targets", .short_name = 'n',
+	  .metavar = "N",
+	  .help = "stop after sending N probes (packet budget; default: all)",
+	  .parse = kscan_opt_uint, START_FIELD(max_packets), .min = 1,
+	  .max = UINT64_MAX,
+	  .expect = "a number of probes, at least 1" },
+	{ .id = KSCAN_OPT_SW_CSUM, .name = "sw-csum",
+	  .help = "compute the TCP checksum in software even if the device "
+		  "offloads it",
+	  .parse = kscan_opt_flag, START_FIELD(sw_csum) },
+	{ .id = KSCAN_OPT_LIST_OF_TARGETS, .name = "list-of-targets",
+	  .short_name = 'I', .metavar = "FILE",
+	  .help = "read targets from FILE, one per line, '#' comments",
+	  .parse = kscan_opt_string, START_FIELD(list_of_targets_file),
+	  .expect = "a file name" },
+	{ .id = KSCAN_OPT_ALLOWLIST_FILE, .name = "allowlist-file",
+	  .short_name = 'w', .metavar = "FILE",
+	  .help = "read more targets from FILE (same format)",
+	  .parse = kscan_opt_string, START_FIELD(allowlist_file),
+	  .expect = "a file name" },
+	{ .id = KSCAN_OPT_BLOCKLIST_FILE, .name = "blocklist-file",
+	  .short_name = 'b', .metavar = "FILE",
+	  .help = "never probe these addresses; replaces the default "
+		  "blocklist (-b /dev/null: none)",
+	  .parse = kscan_opt_string, START_FIELD(blocklist_file),
+	  .expect = "a file name" },
+	{ .id = KSCAN_OPT_ENGINE, .name = "engine", .metavar = "kmod",
+	  .help = "TX engine: only kmod (kscan.ko) for now; afxdp, dpdk and "
+		  "afpacket come later",
+	  .parse = kscan_opt_choice, START_FIELD(engine),
+	  .choices = kscan_engine_names,
+	  .expect = "kmod (the only engine so far: afxdp, dpdk and afpacket "
+		    "come later)" },
+	{ .id = KSCAN_OPT_RX, .name = "rx", .metavar = "none",
+	  .help = "RX engine: only none (send only) for now, and the default "
+		  "until the receive path comes",
+	  .parse = kscan_opt_choice, START_FIELD(rx),
+	  .choices = kscan_rx_names,
+	  .expect = "none (send only: the afxdp, dpdk and afpacket receive "
+		    "paths come later)" },
+	{ .id = KSCAN_OPT_DETACH, .name = "detach",
+	  .help = "print the scan id and exit without waiting for the end",
+	  .parse = kscan_opt_flag, START_FIELD(detach) },
+	{ .id = KSCAN_OPT_DRYRUN, .name = "dryrun", .short_name = 'd',
+	  .help = "print the probes instead of sending them, one per line: "
+		  "saddr sport daddr dport seq probe (no module needed)",
+	  .parse = kscan_opt_flag, START_FIELD(dryrun) },
+	{ .id = KSCAN_OPT_QUIET, .name = "quiet", .short_name = 'q',
+	  .help = "no status lines",
+	  .parse = kscan_opt_flag, START_FIELD(quiet) },
+	{ .id = KSCAN_OPT_VERBOSE, .name = "verbose", .short_name = 'v',
+	  .help = "say more: the compiled target set, key and seed",
+	  .parse = kscan_opt_flag, START_FIELD(verbose) },
+	KSCAN_OPT_HELP_ENTRY,
+	{ 0 },
+};
+
+const struct kscan_cli_command kscan_start_command = {
+	.name = "start",
+	.synopsis = "start [options] TARGET...",
+	.description =
+		"Start a TCP SYN scan sent by kscan.ko, wait for its end "
+		"(printing status every second on stderr) and print a report. "
+		"Exit 0 when every probe was sent or the budget was reached, 1 "
+		"otherwise. Ctrl-C stops the scan, reports and exits 0.",
+	.options = kscan_start_options,
+	.epilogue =
+		"TARGET, and each line of -I/-w files, is " KSCAN_TARGET_FORMS
+		". The targets are their union minus the blocklist.\n"
+		"Default blocklist (IANA special-purpose ranges): "
+		"/etc/kscan/blocklist.conf if present, else "
+		"../etc/blocklist.conf next to the kscanctl executable. It "
+		"covers 198.18.0.0/15 too: scanning the lab range needs "
+		"-b with another file (or -b /dev/null).\n"
+		"Replies are not received yet (--rx none): kscanctl only sends.",
+};
+
+static const struct kscan_cli_option kscan_id_options[] = {
+	{ .id = KSCAN_OPT_VERBOSE, .name = "verbose", .short_name = 'v',
+	  .help = "per-queue counters too",
+	  .parse = kscan_opt_flag, ID_FIELD(verbose) },
+	KSCAN_OPT_HELP_ENTRY,
+	{ 0 },
+};
+
+const struct kscan_cli_command kscan_stop_command = {
+	.name = "stop",
+	.synopsis = "stop ID",
+	.description = "Stop scan ID of this network namespace; returns once "
+		       "its threads have stopped.",
+	.options = kscan_id_options + 1,	/* no -v */
+};
+
+const struct kscan_cli_command kscan_status_command = {
+	.name = "status",
+	.synopsis = "status [options] [ID]",
+	.description = "Show scan ID, or every scan of this network namespace: "
+		       "state, reason, probes sent, progress, TX busy retries "
+		       "and errors.",
+	.options = kscan_id_options,
+};
+
+/* ---- the engine ---- */
+
+static size_t kscan_cli_count(const struct kscan_cli_option *opts)
+{
+	size_t n = 0;
+
+	while (opts[n].name)
+		n++;
+	return n;
+}
+
+int kscan_cli_parse(const struct kscan_cli_command *cmd, int argc,
+		    char **argv, void *cfg, bool *given, int *first_arg,
+		    char *err, size_t errlen)
+{
+	const struct kscan_cli_option *opts = cmd->options, *opt;
+	size_t n = kscan_cli_count(opts), i;
+	struct option *longopts;
+	char shortopts[2 * 64 + 2], msg[512], *s = shortopts;
+	int c, ret = 0;
+
+	longopts = calloc(n + 1, sizeof(*longopts));
+	if (!longopts)
+		return kscan_cli_fail(err, errlen, "out of memory");
+	*s++ = ':';	/* ':' for a missing value, '?' for unknown */
+	for (i = 0; i < n; i++) {
+		longopts[i].name = opts[i].name;
+		longopts[i].has_arg = opts[i].metavar ? required_argument :
+							no_argument;
+		longopts[i].val = KSCAN_CLI_LONG_BASE + (int)i;
+		if (opts[i].short_name) {
+			*s++ = opts[i].short_name;
+			if (opts[i].metavar)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+
+	optind = 0;	/* glibc: full reset, parsing may run twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		char short_text[3] = { '-', (char)optopt, '\0' };
+		const char *bad = argv[optind - 1];
+
+		if (c == '?' || c == ':') {
+			if (optopt && optopt < KSCAN_CLI_LONG_BASE) {
+				for (i = 0; i < n && opts[i].short_name != optopt; i++)
+					;
+			} else {
+				i = optopt ? (size_t)(optopt - KSCAN_CLI_LONG_BASE) : n;
+			}
+			if (c == ':' && i < n)
+				ret = kscan_cli_fail(err, errlen,
+						     "--%s needs a value: %s",
+						     opts[i].name, opts[i].metavar);
+			else if (i < n && !opts[i].metavar)
+				ret = kscan_cli_fail(err, errlen,
+						     "--%s takes no value, got '%s'",
+						     opts[i].name, bad);
+			else
+				ret = kscan_cli_fail(err, errlen,
+						     "unknown option '%s' (see 'kscanctl %s --help')",
+						     optopt ? short_text : bad,
+						     cmd->name);
+			break;
+		}
+		if (c >= KSCAN_CLI_LONG_BASE) {
+			opt = &opts[c - KSCAN_CLI_LONG_BASE];
+		} else {
+			for (opt = opts; opt->name && opt->short_name != c; opt++)
+				;
+		}
+		if (opt->id == KSCAN_OPT_HELP) {
+			ret = KSCAN_CLI_HELP;
+			break;
+		}
+		if (opt->parse(opt, cfg, optarg, msg, sizeof(msg))) {
+			ret = kscan_cli_fail(err, errlen, "--%s: %s", opt->name,
+					     msg);
+			break;
+		}
+		given[opt->id] = true;
+	}
+	free(longopts);
+	*first_arg = optind;
+	return ret;
+}
+
+/* Print @text from column @col, wrapped at KSCAN_CLI_WIDTH. */
+static void kscan_cli_wrap(FILE *out, const char *text, int col, int indent)
+{
+	const char *word = text;
+
+	while (*word) {
+		const char *end = word;
+		int len;
+
+		while (*end && *end != ' ' && *end != '\n')
+			end++;
+		len = (int)(end - word);
+		if (col > indent && col + 1 + len > KSCAN_CLI_WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", len, word);
+		col += len;
+		if (*end == '\n') {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		}
+		word = *end ? end + 1 : end;
+	}
+	fputc('\n', out);
+}
+
+void kscan_cli_help(const struct kscan_cli_command *cmd, FILE *out)
+{
+	const struct kscan_cli_option *opt;
+
+	fprintf(out, "Usage: kscanctl %s\n\n", cmd->synopsis);
+	kscan_cli_wrap(out, cmd->description, 0, 0);
+	fprintf(out, "\nOptions:\n");
+	for (opt = cmd->options; opt->name; opt++) {
+		char head[64];
+		int len;
+
+		if (opt->short_name)
+			len = snprintf(head, sizeof(head), "  -%c, --%s%s%s",
+				       opt->short_name, opt->name,
+				       opt->metavar ? " " : "",
+				       opt->metavar ? opt->metavar : "");
+		else
+			len = snprintf(head, sizeof(head), "      --%s%s%s",
+				       opt->name, opt->metavar ? " " : "",
+				       opt->metavar ? opt->metavar : "");
+		fputs(head, out);
+		if (len + 1 >= KSCAN_CLI_HELP_COLUMN) {
+			fprintf(out, "\n%*s", KSCAN_CLI_HELP_COLUMN, "");
+		} else {
+			fprintf(out, "%*s", KSCAN_CLI_HELP_COLUMN - len, "");
+		}
+		kscan_cli_wrap(out, opt->help, KSCAN_CLI_HELP_COLUMN,
+			       KSCAN_CLI_HELP_COLUMN);
+	}
+	if (cmd->epilogue) {
+		fputc('\n', out);
+		kscan_cli_wrap(out, cmd->epilogue, 0, 0);
+	}
+}
+
+/* ---- start ---- */
+
+void kscan_start_config_init(struct kscan_start_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->sport_first = 32768;
+	cfg->sport_last = 61000;
+	cfg->probes = 1;
+	cfg->shards = 1;
+	cfg->sender_threads = 1;
+	cfg->engine = KSCAN_ENGINE_KMOD;
+	cfg->rx = KSCAN_RX_NONE;
+}
+
+void kscan_start_config_free(struct kscan_start_config *cfg)
+{
+	free(cfg->ports);
+	cfg->ports = NULL;
+}
+
+/* The rules between options, once every option is parsed. */
+static int kscan_start_check(struct kscan_start_config *cfg, char *err,
+			     size_t errlen)
+{
+	u32 sport_count = (u32)cfg->sport_last - cfg->sport_first + 1;
+	const bool *given = cfg->given;
+	u32 i;
+
+	if (!cfg->dryrun && !given[KSCAN_OPT_INTERFACE])
+		return kscan_cli_fail(err, errlen,
+				      "--interface is required (e.g. -i eth0)");
+	if (!cfg->dryrun && !given[KSCAN_OPT_GATEWAY_MAC])
+		return kscan_cli_fail(err, errlen,
+				      "--gateway-mac is required for now (e.g. -G 02:00:00:00:00:01): "
+				      "finding the gateway in the routing table comes in a later version");
+	if (!given[KSCAN_OPT_SOURCE_IP])
+		return kscan_cli_fail(err, errlen,
+				      "--source-ip is required for now (e.g. -S 198.18.0.1): "
+				      "taking the device's address comes in a later version");
+	if (!given[KSCAN_OPT_TARGET_PORTS])
+		return kscan_cli_fail(err, errlen,
+				      "--target-ports is required (e.g. -p 80,443)");
+	if (!cfg->nr_targets && !cfg->list_of_targets_file &&
+	    !cfg->allowlist_file)
+		return kscan_cli_fail(err, errlen,
+				      "no targets: give TARGET arguments "
+				      "(e.g. 198.18.0.0/24), -I FILE or -w FILE");
+	if (cfg->shard >= cfg->shards)
+		return kscan_cli_fail(err, errlen,
+				      "--shard %u is out of range: shards are numbered 0 to %u (--shards %u)",
+				      cfg->shard, cfg->shards - 1, cfg->shards);
+	if (cfg->shards > 1 && !given[KSCAN_OPT_SEED])
+		return kscan_cli_fail(err, errlen,
+				      "--shards %u needs an explicit --seed: every shard of a scan must walk the same permutation",
+				      cfg->shards);
+	if (cfg->probes > sport_count)
+		return kscan_cli_fail(err, errlen,
+				      "--probes %u needs at least %u source ports, --source-port %u-%u gives %u",
+				      cfg->probes, cfg->probes, cfg->sport_first,
+				      cfg->sport_last, sport_count);
+	if (given[KSCAN_OPT_TX_QUEUES] && given[KSCAN_OPT_SENDER_THREADS] &&
+	    cfg->sender_threads != cfg->nr_tx_queues)
+		return kscan_cli_fail(err, errlen,
+				      "--sender-threads %u disagrees with --tx-queues (%u queues): give one of them",
+				      cfg->sender_threads, cfg->nr_tx_queues);
+	if (!given[KSCAN_OPT_TX_QUEUES]) {
+		cfg->nr_tx_queues = cfg->sender_threads;
+		for (i = 0; i < cfg->nr_tx_queues; i++)
+			cfg->tx_queues[i] = (u16)i;
+	}
+	if (given[KSCAN_OPT_CPUS] && cfg->nr_cpus != cfg->nr_tx_queues)
+		return kscan_cli_fail(err, errlen,
+				      "--cpus lists %u CPUs for %u threads: give one CPU per thread",
+				      cfg->nr_cpus, cfg->nr_tx_queues);
+	return 0;
+}
+
+int kscan_start_parse(int argc, char **argv, struct kscan_start_config *cfg,
+		      char *err, size_t errlen)
+{
+	int first_arg, ret;
+
+	ret = kscan_cli_parse(&kscan_start_command, argc, argv, cfg, cfg->given,
+			      &first_arg, err, errlen);
+	if (ret)
+		return ret;
+	cfg->targets = argv + first_arg;
+	cfg->nr_targets = argc - first_arg;
+	return kscan_start_check(cfg, err, errlen);
+}
+
+int kscan_id_parse(const struct kscan_cli_command *cmd, bool id_required,
+		   int argc, char **argv, struct kscan_id_config *cfg,
+		   char *err, size_t errlen)
+{
+	int first_arg, ret;
+	u64 id;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ret = kscan_cli_parse(cmd, argc, argv, cfg, cfg->given, &first_arg,
+			      err, errlen);
+	if (ret)
+		return ret;
+	if (first_arg == argc) {
+		if (id_required)
+			return kscan_cli_fail(err, errlen,
+					      "expected a scan id (see 'kscanctl status')");
+		return 0;
+	}
+	if (argc - first_arg > 1)
+		return kscan_cli_fail(err, errlen, "unexpected argument '%s'",
+				      argv[first_arg + 1]);
+	if (kscan_parse_uint(argv[first_arg], 0, UINT32_MAX, &id))
+		return kscan_cli_fail(err, errlen,
+				      "expected a scan id (a number, see 'kscanctl status'), got '%s'",
+				      argv[first_arg]);
+	cfg->has_id = true;
+	cfg->scan_id = (u32)id;
+	return 0;
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kscanctl's options as tables. Each option has its long name, ZMap's
+ * short letter where ZMap has one, a metavar, its help text and the parser
+ * of its value; getopt_long()'s tables and --help are generated from it,
+ * so the help can never disagree with what is parsed.
+ *
+ * A parser that refuses a value writes "expected <accepted form>, got
+ * '<value>'"; kscan_cli_parse() prefixes the flag, giving e.g.
+ * "--rate: expected a number of packets per second (e.g. 10000), got 'abc'".
+ */
+#ifndef KSCANCTL_CLI_H
+#define KSCANCTL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <uapi/linux/kscan.h>
+
+#include "kscan/types.h"
+
+#define KSCAN_EXIT_USAGE 2
+/* kscan_cli_parse(): --help was given */
+#define KSCAN_CLI_HELP 1
+
+/* Every option of every command; indexes given[]. */
+enum kscan_opt_id {
+	KSCAN_OPT_HELP,
+	KSCAN_OPT_INTERFACE,
+	KSCAN_OPT_GATEWAY_MAC,
+	KSCAN_OPT_SOURCE_IP,
+	KSCAN_OPT_SOURCE_PORT,
+	KSCAN_OPT_TARGET_PORTS,
+	KSCAN_OPT_PROBES,
+	KSCAN_OPT_RATE,
+	KSCAN_OPT_SEED,
+	KSCAN_OPT_SHARDS,
+	KSCAN_OPT_SHARD,
+	KSCAN_OPT_SENDER_THREADS,
+	KSCAN_OPT_TX_QUEUES,
+	KSCAN_OPT_CPUS,
+	KSCAN_OPT_TTL,
+	KSCAN_OPT_WINDOW,
+	KSCAN_OPT_TCP_OPTIONS,
+	KSCAN_OPT_KEY,
+	KSCAN_OPT_PRINT_KEY,
+	KSCAN_OPT_XMIT,
+	KSCAN_OPT_BURST,
+	KSCAN_OPT_MAX_TARGETS,
+	KSCAN_OPT_SW_CSUM,
+	KSCAN_OPT_LIST_OF_TARGETS,
+	KSCAN_OPT_ALLOWLIST_FILE,
+	KSCAN_OPT_BLOCKLIST_FILE,
+	KSCAN_OPT_ENGINE,
+	KSCAN_OPT_RX,
+	KSCAN_OPT_DETACH,
+	KSCAN_OPT_DRYRUN,
+	KSCAN_OPT_QUIET,
+	KSCAN_OPT_VERBOSE,
+	__KSCAN_OPT_MAX
+};
+
+enum kscan_engine {
+	KSCAN_ENGINE_KMOD,
+};
+
+enum kscan_rx {
+	KSCAN_RX_NONE,
+};
+
+/* What `kscanctl start` was asked to do (host-numeric addresses). */
+struct kscan_start_config {
+	bool given[__KSCAN_OPT_MAX];
+	const char *ifname;
+	u8 gateway_mac[6];
+	u32 saddr_first;
+	u32 saddr_last;
+	u16 sport_first;
+	u16 sport_last;
+	u16 *ports;		/* sorted, distinct; malloc'ed */
+	u32 nr_ports;
+	u32 probes;
+	u64 rate;
+	u64 seed;
+	u32 shards;
+	u32 shard;
+	u32 sender_threads;
+	u16 tx_queues[KSCAN_MAX_QUEUES];
+	u32 nr_tx_queues;
+	u32 cpus[KSCAN_MAX_QUEUES];
+	u32 nr_cpus;
+	u8 ttl;
+	u16 window;
+	u32 tcp_options;	/* enum kscan_tcp_options */
+	u8 key[KSCAN_KEY_LEN];
+	bool print_key;
+	u32 xmit_mode;		/* enum kscan_xmit_mode */
+	u32 burst;
+	u64 max_packets;	/* 0: no budget */
+	bool sw_csum;
+	const char *list_of_targets_file;
+	const char *allowlist_file;
+	const char *blocklist_file;
+	u32 engine;		/* enum kscan_engine */
+	u32 rx;			/* enum kscan_rx */
+	bool detach;
+	bool dryrun;
+	bool quiet;
+	bool verbose;
+	char **targets;		/* TARGET arguments, into argv */
+	int nr_targets;
+};
+
+/* `kscanctl stop ID` and `kscanctl status [ID]` */
+struct kscan_id_config {
+	bool given[__KSCAN_OPT_MAX];
+	bool verbose;
+	bool has_id;
+	u32 scan_id;
+};
+
+struct kscan_cli_option;
+
+typedef int (*kscan_cli_parse_fn)(const struct kscan_cli_option *opt,
+				  void *cfg, const char *value, char *err,
+				  size_t errlen);
+
+struct kscan_cli_option {
+	enum kscan_opt_id id;
+	const char *name;	/* long name, without "--" */
+	char short_name;	/* ZMap's letter, or 0 */
+	const char *metavar;	/* NULL: a flag without a value */
+	const char *help;
+	kscan_cli_parse_fn parse;
+	/* for the generic parsers: where the value goes and what is valid */
+	size_t offset;
+	size_t size;
+	u64 min;
+	u64 max;
+	const char *expect;	/* "a number of ... (e.g. 10000)" */
+	const char *const *choices;	/* NULL-terminated, for choice options */
+};
+
+struct kscan_cli_command {
+	const char *name;
+	const char *synopsis;	/* after "kscanctl " */
+	const char *description;
+	const struct kscan_cli_option *options;	/* ends with a NULL name */
+	const char *epilogue;
+};
+
+extern const struct kscan_cli_command kscan_start_command;
+extern const struct kscan_cli_command kscan_stop_command;
+extern const struct kscan_cli_command kscan_status_command;
+
+/*
+ * Parse the options of @cmd from @argv (argv[0] is the command name) into
+ * @cfg, marking each one seen in @given. *first_arg is the index of the
+ * first operand (getopt_long() moves operands after the options). Returns
+ * 0, KSCAN_CLI_HELP, or -1 with a message in @err.
+ */
+int kscan_cli_parse(const struct kscan_cli_command *cmd, int argc,
+		    char **argv, void *cfg, bool *given, int *first_arg,
+		    char *err, size_t errlen);
+
+/* The --help text of @cmd, generated from its table. */
+void kscan_cli_help(const struct kscan_cli_command *cmd, FILE *out);
+
+/* Defaults of `start`, before parsing. */
+void kscan_start_config_init(struct kscan_start_config *cfg);
+void kscan_start_config_free(struct kscan_start_config *cfg);
+
+/*
+ * The whole of `kscanctl start ARGS...` up to the point where files are
+ * read: options, operands, and the rules between options. Returns 0,
+ * KSCAN_CLI_HELP, or -1 with a message in @err.
+ */
+int kscan_start_parse(int argc, char **argv, struct kscan_start_config *cfg,
+		      char *err, size_t errlen);
+
+/* `stop ID` (@id_required) and `status [ID]`. */
+int kscan_id_parse(const struct kscan_cli_command *cmd, bool id_required,
+		   int argc, char **argv, struct kscan_id_config *cfg,
+		   char *err, size_t errlen);
+
+/* Strict unsigned decimal within [min, max]. */
+int kscan_parse_uint(const char *text, u64 min, u64 max, u64 *value);
+/* "02:00:00:00:00:01" */
+int kscan_parse_mac(const char *text, u8 mac[6]);
+/* 2 * @len hex digits */
+int kscan_parse_hex(const char *text, u8 *out, size_t len);
+
+#endif /* KSCANCTL_CLI_H */
