@@ -657,8 +657,8 @@ int kscan_nl_wait_event(struct kscan_nl *nl, uint32_t scan_id, int timeout_ms,
 		.family = nl->family,
 		.event = event,
 	};
+	struct nl_cb *cb, *base;
 	struct pollfd pfd;
-	struct nl_cb *cb;
 	int err = 0, ready;
 
 	if (!nl->events)
@@ -671,7 +671,12 @@ int kscan_nl_wait_event(struct kscan_nl *nl, uint32_t scan_id, int timeout_ms,
 	if (!ready)
 		return 0;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	/* A clone keeps the socket's disabled sequence check: events carry
+	 * sequence 0, which a fresh callback set would refuse.
+	 */
+	base = nl_socket_get_cb(nl->events);
+	cb = nl_cb_clone(base);
+	nl_cb_put(base);
 	if (!cb)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, kscan_nl_on_event, &wait);

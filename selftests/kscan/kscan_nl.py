@@ -67,6 +67,12 @@ def uapi_enum(name):
     return members
 
 
+def errname(err):
+    """The kernel's name: EOPNOTSUPP, not its alias ENOTSUP."""
+    return "EOPNOTSUPP" if err == errno.EOPNOTSUPP else \
+        errno.errorcode.get(err, str(err))
+
+
 CMDS = {k[len("KSCAN_CMD_"):].lower(): v
         for k, v in uapi_enum("kscan_cmd").items()}
 ATTRS = {k[len("KSCAN_A_"):]: v for k, v in uapi_enum("kscan_attr").items()}
@@ -91,6 +97,8 @@ def parse_attrs(data):
 
 
 def parse_ip_ranges(text):
+    if text.startswith("@"):
+        text = open(text[1:]).read().strip()
     out = []
     for part in text.split(","):
         if "/" in part:
@@ -215,8 +223,7 @@ def main(argv):
     try:
         nl = Genl()
     except NlError as e:
-        print("errno=%s extack=%s" % (errno.errorcode.get(e.err, e.err),
-                                      e.extack))
+        print("errno=%s extack=%s" % (errname(e.err), e.extack))
         return 1
     if argv[1] == "listen":
         nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
@@ -261,8 +268,7 @@ def run_one(nl, args):
     try:
         replies = nl.request(nl.family, cmd, payload, flags)
     except NlError as e:
-        print("errno=%s extack=%s" % (errno.errorcode.get(e.err, e.err),
-                                      e.extack))
+        print("errno=%s extack=%s" % (errname(e.err), e.extack))
         return 1
     for i, attrs in enumerate(replies):
         if i:

@@ -201,3 +201,30 @@ kscan_threads()
 	done
 	echo "$n"
 }
+
+KSCAN_PCAP_CHECK=${KSCAN_PCAP_CHECK:-$KSCAN_ROOT/build/tests/tools/kscan-pcap-check}
+
+# capture_start NS DEV FILE: tcpdump of the SYNs arriving on DEV in NS.
+capture_start()
+{
+	local ns=$1 dev=$2 file=$3 i
+	ip netns exec "$ns" tcpdump -i "$dev" -nn -U -B 32768 -w "$file" \
+		'tcp[tcpflags] & tcp-syn != 0' 2>"$file.log" &
+	_capture_pid=$!
+	defer kill "$_capture_pid"
+	# Bounded wait until tcpdump listens.
+	for ((i = 0; i < 100; i++)); do
+		grep -q "listening on" "$file.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# capture_stop: let the last frames land, then stop tcpdump.
+capture_stop()
+{
+	sleep 0.5
+	kill -INT "$_capture_pid" 2>/dev/null
+	wait "$_capture_pid" 2>/dev/null
+	return 0
+}

@@ -19,7 +19,9 @@ base+=" TARGETS=targets:198.18.1.0/24 PORTS=ranges:80"
 without() { tr ' ' '\n' <<<"$base $K" | grep -v "^$1=" | tr '\n' ' '; }
 
 # 16385 intervals: one more than KSCAN_MAX_INTERVALS.
-many=$(python3 -c 'print(",".join("198.18.%d.%d" % (i // 128, 2 * (i % 128)) for i in range(16385)))')
+many=$(mktemp)
+defer rm -f "$many"
+python3 -c 'print(",".join("198.18.%d.%d" % (i // 128, 2 * (i % 128)) for i in range(16385)))' >"$many"
 
 # errno | extack text | attributes
 cases=(
@@ -47,7 +49,7 @@ cases=(
 	"EINVAL|KSCAN_A_TARGETS: intervals must be sorted and disjoint|$(without TARGETS) $K TARGETS=targets:198.18.2.0/24,198.18.1.0/24"
 	"EINVAL|KSCAN_A_TARGETS: intervals must be sorted and disjoint|$(without TARGETS) $K TARGETS=targets:198.18.1.0/24,198.18.1.128/25"
 	"EINVAL|KSCAN_A_TARGETS: interval with first > last|$(without TARGETS) $K TARGETS=targets:198.18.1.9-198.18.1.1"
-	"E2BIG|KSCAN_A_TARGETS: more than KSCAN_MAX_INTERVALS (16384) intervals|$(without TARGETS) $K TARGETS=targets:$many"
+	"E2BIG|KSCAN_A_TARGETS: more than KSCAN_MAX_INTERVALS (16384) intervals|$(without TARGETS) $K TARGETS=targets:@$many"
 	"EINVAL|KSCAN_A_PORTS: ranges must be sorted and disjoint|$(without PORTS) $K PORTS=ranges:443,80"
 	"EINVAL|KSCAN_A_PORTS: range with first > last|$(without PORTS) $K PORTS=ranges:90-80"
 	"EINVAL|KSCAN_A_TX_QUEUES: duplicate queue|$base $K TX_QUEUES=u16s:0,0"
