@@ -14,6 +14,7 @@ suites=(
 	"dkms:tests/dkms.sh check"
 	"lab:tests/vm/selftest"
 	"selftests:make -s selftests"
+	"capture:tests/vm/capture-test"
 )
 
 total_pass=0 total_fail=0 total_skip=0
