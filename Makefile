@@ -33,7 +33,7 @@ HEADERS := $(wildcard include/kscan/*.h include/uapi/linux/*.h user/*.h)
 
 PHONY_TOOLS := tools tools-test
 .PHONY: all module user $(PHONY_TOOLS) deps check unit kunit selftests lab-selftest dkms \
-	dkms-install demo install clean help
+	dkms-install demo bench install clean help
 
 all: module user tools
 
@@ -41,7 +41,8 @@ help:
 	@echo "make [all]        build kmod/kscan.ko and user/kscanctl"
 	@echo "make deps         install the Debian packages kscan needs (idempotent)"
 	@echo "make check        every test: unit, kunit, dkms, lab, selftests"
-	@echo "make demo         boot the lab VM and run kscanctl against the module"
+	@echo "make demo         boot the lab VM and run a real scan in it"
+	@echo "make bench        kscan's send rate against pktgen, zmap and masscan (lab VM)"
 	@echo "make dkms-install install the module with DKMS (KVER=... for another kernel)"
 	@echo "make install      install kscanctl and the shipped configuration"
 
@@ -109,6 +110,11 @@ demo:
 	@tests/deps.sh
 	@$(MAKE) -s all
 	@tests/vm/run -- user/kscanctl version
+
+bench:
+	@tests/deps.sh
+	@$(MAKE) -s all
+	@tests/bench/run
 
 install: user/kscanctl
 	install -D -m 0755 user/kscanctl $(DESTDIR)/usr/local/sbin/kscanctl

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the lab VM (tests/bench/run boots it): the send rate of kscan
+# and of its peers, measured the same way on the same device in the same
+# boot: the device's TX packet counter over a fixed window, after a warm-up.
+# Devices: dummy (2 TX queues) and virtio-net on a QEMU hub that drops
+# (1 queue). Only 198.18.0.0/15 is targeted; nothing leaves the VM.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+WARMUP=${KSCAN_BENCH_WARMUP:-1}
+WINDOW=${KSCAN_BENCH_WINDOW:-4}
+GW=02:00:00:00:00:01
+KEY=000102030405060708090a0b0c0d0e0f
+empty=$(mktemp)
+results=$(mktemp)
+
+tx_packets() { cat "/sys/class/net/$1/statistics/tx_packets"; }
+
+# measure DEV: packets per second over the window, the sender running.
+measure()
+{
+	local dev=$1 a b
+	sleep "$WARMUP"
+	a=$(tx_packets "$dev")
+	sleep "$WINDOW"
+	b=$(tx_packets "$dev")
+	echo $(((b - a) / WINDOW))
+}
+
+record() # DEV TOOL THREADS PPS
+{
+	printf '%-10s %-16s %7s %12s\n' "$1" "$2" "$3" "$4"
+	echo "$1 $2 $3 $4" >>"$results"
+}
+
+bench_kscan() # DEV THREADS
+{
+	local dev=$1 threads=$2 id pps
+	id=$(user/kscanctl start -i "$dev" -G "$GW" -S 198.18.0.1 -p 1-65535 \
+		-b "$empty" --key "$KEY" -T "$threads" --detach -q 198.18.0.0/15)
+	pps=$(measure "$dev")
+	user/kscanctl stop "$id" >/dev/null
+	record "$dev" kscan "$threads" "$pps"
+}
+
+pg() { echo "$2" >"/proc/net/pktgen/$1"; }
+
+# bench_pktgen DEV THREADS fastest|distinct
+bench_pktgen()
+{
+	local dev=$1 threads=$2 kind=$3 t pid pps
+	for ((t = 0; t < 2; t++)); do pg "kpktgend_$t" rem_device_all; done
+	for ((t = 0; t < threads; t++)); do
+		pg "kpktgend_$t" "add_device $dev@$t"
+		pg "$dev@$t" "count 0"
+		pg "$dev@$t" "pkt_size 60"
+		pg "$dev@$t" "queue_map_min $t"
+		pg "$dev@$t" "queue_map_max $t"
+		pg "$dev@$t" "dst_mac $GW"
+		pg "$dev@$t" "src_min 198.18.0.1"
+		pg "$dev@$t" "src_max 198.18.0.1"
+		if [ "$kind" = fastest ]; then
+			# One unchanged skb, re-sent in bursts of 32.
+			pg "$dev@$t" "dst 198.18.1.1"
+			pg "$dev@$t" "clone_skb 1000000"
+			pg "$dev@$t" "burst 32"
+		else
+			# A fresh skb with a random destination per packet.
+			pg "$dev@$t" "clone_skb 0"
+			pg "$dev@$t" "burst 1"
+			pg "$dev@$t" "dst_min 198.18.0.0"
+			pg "$dev@$t" "dst_max 198.19.255.255"
+			pg "$dev@$t" "flag IPDST_RND"
+		fi
+	done
+	echo start >/proc/net/pktgen/pgctrl &
+	pid=$!
+	pps=$(measure "$dev")
+	echo stop >/proc/net/pktgen/pgctrl
+	wait "$pid" 2>/dev/null
+	record "$dev" "pktgen-$kind" "$threads" "$pps"
+}
+
+bench_zmap() # DEV THREADS
+{
+	local dev=$1 threads=$2 pid pps
+	zmap -q -i "$dev" -G "$GW" -S 198.18.0.1 -p 80 -b "$empty" -B 100G \
+		-T "$threads" -c 0 -t $((WARMUP + WINDOW + 5)) -o /dev/null \
+		198.18.0.0/15 >/dev/null 2>&1 &
+	pid=$!
+	pps=$(measure "$dev")
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	record "$dev" zmap "$threads" "$pps"
+}
+
+bench_masscan() # DEV
+{
+	local dev=$1 pid pps mac
+	mac=$(cat "/sys/class/net/$dev/address")
+	masscan --adapter "$dev" --adapter-ip 198.18.0.1 --adapter-mac "$mac" \
+		--router-mac "$GW" -p 1-65535 --rate 100000000 --wait 0 \
+		198.18.0.0/15 >/dev/null 2>&1 &
+	pid=$!
+	pps=$(measure "$dev")
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	record "$dev" masscan 1 "$pps"
+}
+
+modprobe pktgen || exit 1
+ip link add name bench0 numtxqueues 2 type dummy && ip link set bench0 up || exit 1
+devs=(bench0)
+if modprobe virtio_net 2>/dev/null && [ -e /sys/class/net/eth0 ]; then
+	ip link set eth0 up
+	devs+=(eth0)
+fi
+
+printf '%-10s %-16s %7s %12s\n' device sender threads pps
+for dev in "${devs[@]}"; do
+	nq=$(ls -d "/sys/class/net/$dev/queues/tx-"* | wc -l)
+	for threads in 1 2; do
+		((threads <= nq)) || continue
+		bench_kscan "$dev" "$threads"
+		bench_pktgen "$dev" "$threads" fastest
+		bench_pktgen "$dev" "$threads" distinct
+		bench_zmap "$dev" "$threads"
+	done
+	bench_masscan "$dev"
+done
+
+# Ratios: kscan against each peer on the same device and thread count.
+echo
+echo "ratios (kscan / peer, same device, same thread count):"
+awk '
+	{ pps[$1 " " $2 " " $3] = $4; devs[$1] = 1; thr[$3] = 1 }
+	END {
+		n = split("pktgen-fastest pktgen-distinct zmap masscan", peers, " ")
+		for (d in devs) for (t in thr) {
+			k = pps[d " kscan " t]
+			if (k == "") continue
+			line = sprintf("%-10s threads %s:", d, t)
+			for (i = 1; i <= n; i++) {
+				p = pps[d " " peers[i] " " t]
+				if (p == "" && peers[i] == "masscan")
+					p = pps[d " masscan 1"]
+				if (p > 0)
+					line = line sprintf("  %s %.2fx", peers[i], k / p)
+			}
+			print line
+		}
+	}' "$results"
+rm -f "$empty" "$results"
