@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Receive engines: how replies reach kscanctl. One small table of
+ * callbacks per engine (user/rx_*.c), in the manner of ZMap's probe
+ * modules. An engine delivers whole Ethernet frames, already narrowed by
+ * its kernel-side filter (XDP program or classic BPF) to TCP segments to
+ * our source-port range carrying SYN+ACK or RST; everything else stays
+ * with the host's stack. Validation is not the engine's job (validate.c).
+ *
+ * Lifecycle: open -> (poll | send)* -> stats -> close. open() is called
+ * before the scan starts, so that no early reply is missed.
+ */
+#ifndef KSCANCTL_ENGINE_H
+#define KSCANCTL_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct kscan_rx_config {
+	const char *ifname;
+	int ifindex;
+	uint16_t sport_first;	/* replies come to [sport_first, sport_last] */
+	uint16_t sport_last;
+	bool verbose;
+};
+
+/* Counters of the engine and of its kernel side. */
+struct kscan_rx_stats {
+	uint64_t frames;	/* delivered to the callback */
+	uint64_t kernel_drops;	/* lost before userspace: XDP ring full,
+				 * PACKET_STATISTICS tp_drops, ... */
+	uint64_t sent;		/* frames sent with send() (RSTs) */
+	uint64_t send_errors;
+};
+
+/* Called for each received frame; @frame is valid during the call only. */
+typedef void (*kscan_rx_frame_fn)(void *arg, const uint8_t *frame,
+				  size_t len);
+
+struct kscan_rx_ops {
+	const char *name;	/* as given to --rx */
+	/*
+	 * Set up reception on cfg->ifname (every RX queue). Returns 0, or a
+	 * negative errno with a sentence in @err that says why (the caller
+	 * may fall back to another engine and print it).
+	 */
+	int (*open)(const struct kscan_rx_config *cfg, void **state, char *err,
+		    size_t errlen);
+	/*
+	 * Wait up to @timeout_ms for frames and hand each to @fn. Returns
+	 * the number delivered (0 on timeout) or a negative errno; -EINTR
+	 * when a signal interrupted the wait.
+	 */
+	int (*poll)(void *state, int timeout_ms, kscan_rx_frame_fn fn,
+		    void *arg);
+	/* Transmit one frame on the same device (kscanctl's RSTs). */
+	int (*send)(void *state, const uint8_t *frame, size_t len);
+	void (*stats)(void *state, struct kscan_rx_stats *stats);
+	void (*close)(void *state);
+};
+
+extern const struct kscan_rx_ops kscan_rx_afxdp;
+extern const struct kscan_rx_ops kscan_rx_afpacket;
+
+#endif /* KSCANCTL_ENGINE_H */
