@@ -109,7 +109,7 @@ check:
 demo:
 	@tests/deps.sh
 	@$(MAKE) -s all
-	@tests/vm/run -- user/kscanctl version
+	@tests/vm/run -- bash tests/demo/lab-demo.sh
 
 bench:
 	@tests/deps.sh

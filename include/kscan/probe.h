@@ -37,7 +37,9 @@ static inline u32 kscan_probe_fields(const struct kscan_probe_plan *plan,
 	kscan_target_at(&plan->ts, index, &daddr, &dport, &probe);
 	f->daddr = daddr;
 	f->dport = dport;
-	f->saddr = plan->saddr_first + daddr % plan->saddr_count;
+	/* Most scans have one source address: skip the division then. */
+	f->saddr = plan->saddr_first +
+		   (plan->saddr_count > 1 ? daddr % plan->saddr_count : 0);
 	h = kscan_cookie_hash(&plan->key, f->saddr, daddr, plan->sport_first,
 			      dport);
 	f->seq = kscan_cookie_seq(h);

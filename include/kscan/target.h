@@ -158,8 +158,9 @@ static inline u32 kscan_target_ip(const struct kscan_target_space *ts,
 static inline void kscan_target_at(const struct kscan_target_space *ts,
 				   u64 index, u32 *ip, u16 *port, u32 *probe)
 {
-	u64 rest = index / ts->probes;
-	u64 ip_index = rest / ts->nr_ports;
+	/* Single probes and single ports are common: skip their divisions. */
+	u64 rest = ts->probes > 1 ? index / ts->probes : index;
+	u64 ip_index = ts->nr_ports > 1 ? rest / ts->nr_ports : rest;
 
 	*probe = (u32)(index - rest * ts->probes);
 	*port = ts->ports[rest - ip_index * ts->nr_ports];

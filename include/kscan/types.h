@@ -22,6 +22,40 @@ typedef int32_t s32;
 typedef int64_t s64;
 #endif
 
+/*
+ * Byte-order accessors. On little-endian machines (every target of kscan)
+ * they compile to one unaligned load or store and a bswap: the per-packet
+ * path patches a dozen fields, so byte-at-a-time stores would dominate it.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline u16 kscan_get_be16(const u8 *p)
+{
+	u16 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return __builtin_bswap16(v);
+}
+
+static inline u32 kscan_get_be32(const u8 *p)
+{
+	u32 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return __builtin_bswap32(v);
+}
+
+static inline void kscan_put_be16(u8 *p, u16 v)
+{
+	v = __builtin_bswap16(v);
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+static inline void kscan_put_be32(u8 *p, u32 v)
+{
+	v = __builtin_bswap32(v);
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+#else
 static inline u16 kscan_get_be16(const u8 *p)
 {
 	return (u16)(p[0] << 8 | p[1]);
@@ -45,7 +79,22 @@ static inline void kscan_put_be32(u8 *p, u32 v)
 	p[2] = (v >> 8) & 0xff;
 	p[3] = v & 0xff;
 }
+#endif
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline void kscan_put_le32(u8 *p, u32 v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+static inline u64 kscan_get_le64(const u8 *p)
+{
+	u64 v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+#else
 static inline void kscan_put_le32(u8 *p, u32 v)
 {
 	p[0] = v & 0xff;
@@ -63,5 +112,6 @@ static inline u64 kscan_get_le64(const u8 *p)
 		v = v << 8 | p[i];
 	return v;
 }
+#endif
 
 #endif /* KSCAN_TYPES_H */

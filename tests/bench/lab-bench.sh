@@ -85,7 +85,7 @@ bench_pktgen()
 bench_zmap() # DEV THREADS
 {
 	local dev=$1 threads=$2 pid pps
-	zmap -q -i "$dev" -G "$GW" -S 198.18.0.1 -p 80 -b "$empty" -B 100G \
+	zmap -q -i "$dev" -G "$GW" -S 198.18.0.1 -p 80 -b "$empty" -r 100000000 \
 		-T "$threads" -c 0 -t $((WARMUP + WINDOW + 5)) -o /dev/null \
 		198.18.0.0/15 >/dev/null 2>&1 &
 	pid=$!
@@ -110,10 +110,13 @@ bench_masscan() # DEV
 }
 
 modprobe pktgen || exit 1
+# zmap's sender wants an IPv4 address on its interface.
 ip link add name bench0 numtxqueues 2 type dummy && ip link set bench0 up || exit 1
+ip addr add 198.18.0.1/32 dev bench0
 devs=(bench0)
 if modprobe virtio_net 2>/dev/null && [ -e /sys/class/net/eth0 ]; then
 	ip link set eth0 up
+	ip addr add 198.18.0.2/32 dev eth0
 	devs+=(eth0)
 fi
 

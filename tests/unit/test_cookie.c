@@ -96,8 +96,8 @@ static void test_cookie_sport_per_probe(void **state)
 	for (p = 0; p < 8; p++)
 		for (q = p + 1; q < 8; q++)
 			assert_int_not_equal(seen[p], seen[q]);
-	/* A single-port range: every probe shares it. */
-	assert_int_equal(kscan_cookie_sport(h, 5000, 1, 3), 5000);
+	/* A single-port range allows a single probe, on that port. */
+	assert_int_equal(kscan_cookie_sport(h, 5000, 1, 0), 5000);
 }
 
 static void test_cookie_check(void **state)
