@@ -162,6 +162,9 @@ struct kscan_scan *kscan_scan_next(struct net *net, u32 after_id);
 int kscan_genl_init(void);
 void kscan_genl_exit(void);
 void kscan_nl_event(struct kscan_scan *scan);
+/* START's policy and parser, shared with the KUnit suite. */
+extern const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1];
+int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg);
 extern struct genl_family kscan_genl_family;
 
 #endif /* KSCAN_KMOD_H */

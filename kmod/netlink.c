@@ -23,7 +23,7 @@ static const struct nla_policy kscan_target_policy[KSCAN_TARGET_A_MAX + 1] = {
 	},
 };
 
-static const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1] = {
+const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1] = {
 	[KSCAN_A_IFINDEX] = { .type = NLA_U32 },
 	[KSCAN_A_SRC_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
 	[KSCAN_A_DST_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
@@ -210,8 +210,7 @@ static int kscan_nl_parse_queues(struct kscan_config *cfg, struct nlattr **a,
 	return 0;
 }
 
-static int kscan_nl_parse_start(struct genl_info *info,
-				struct kscan_config *cfg)
+int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
