@@ -27,6 +27,8 @@ struct kscan_config {
 	u8 src_mac[ETH_ALEN];
 	u8 dst_mac[ETH_ALEN];
 	u32 saddr_first, saddr_last;	/* host order */
+	u32 saddrs[KSCAN_MAX_SADDRS];	/* KSCAN_A_SADDR_LIST, host order */
+	u32 nr_saddrs;			/* 0: the range above */
 	u16 sport_first, sport_last;
 	struct kscan_interval *intervals;	/* host order, sorted */
 	u32 nr_intervals;

@@ -29,6 +29,8 @@ const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1] = {
 	[KSCAN_A_DST_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
 	[KSCAN_A_SADDR_FIRST] = { .type = NLA_BE32 },
 	[KSCAN_A_SADDR_LAST] = { .type = NLA_BE32 },
+	[KSCAN_A_SADDR_LIST] = { .type = NLA_BINARY,
+				 .len = KSCAN_MAX_SADDRS * sizeof(__be32) },
 	[KSCAN_A_SPORT_FIRST] = { .type = NLA_U16 },
 	[KSCAN_A_SPORT_LAST] = { .type = NLA_U16 },
 	[KSCAN_A_TARGETS] = NLA_POLICY_NESTED(kscan_target_policy),
@@ -210,6 +212,41 @@ static int kscan_nl_parse_queues(struct kscan_config *cfg, struct nlattr **a,
 	return 0;
 }
 
+/* The source addresses: a range (FIRST[, LAST]) or a list. */
+static int kscan_nl_parse_saddrs(struct kscan_config *cfg,
+				 struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	const __be32 *list;
+	u32 i;
+
+	if (a[KSCAN_A_SADDR_LIST]) {
+		if (a[KSCAN_A_SADDR_FIRST] || a[KSCAN_A_SADDR_LAST])
+			return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LIST], -EINVAL,
+					    "KSCAN_A_SADDR_LIST: give a list or KSCAN_A_SADDR_FIRST/LAST, not both");
+		if (!nla_len(a[KSCAN_A_SADDR_LIST]) ||
+		    nla_len(a[KSCAN_A_SADDR_LIST]) % sizeof(__be32))
+			return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LIST], -EINVAL,
+					    "KSCAN_A_SADDR_LIST: expected 1..KSCAN_MAX_SADDRS (256) be32 addresses");
+		list = nla_data(a[KSCAN_A_SADDR_LIST]);
+		cfg->nr_saddrs = nla_len(a[KSCAN_A_SADDR_LIST]) / sizeof(__be32);
+		for (i = 0; i < cfg->nr_saddrs; i++)
+			cfg->saddrs[i] = be32_to_cpu(list[i]);
+		return 0;
+	}
+
+	KSCAN_REQUIRE(info, KSCAN_A_SADDR_FIRST, "KSCAN_A_SADDR_FIRST");
+	cfg->saddr_first = be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_FIRST]));
+	cfg->saddr_last = a[KSCAN_A_SADDR_LAST] ?
+		be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_LAST])) :
+		cfg->saddr_first;
+	if (cfg->saddr_last < cfg->saddr_first)
+		return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LAST], -EINVAL,
+				    "KSCAN_A_SADDR_LAST: below KSCAN_A_SADDR_FIRST");
+	return 0;
+}
+
 int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -218,7 +255,6 @@ int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg)
 
 	KSCAN_REQUIRE(info, KSCAN_A_IFINDEX, "KSCAN_A_IFINDEX");
 	KSCAN_REQUIRE(info, KSCAN_A_DST_MAC, "KSCAN_A_DST_MAC");
-	KSCAN_REQUIRE(info, KSCAN_A_SADDR_FIRST, "KSCAN_A_SADDR_FIRST");
 	KSCAN_REQUIRE(info, KSCAN_A_SPORT_FIRST, "KSCAN_A_SPORT_FIRST");
 	KSCAN_REQUIRE(info, KSCAN_A_SPORT_LAST, "KSCAN_A_SPORT_LAST");
 	KSCAN_REQUIRE(info, KSCAN_A_TARGETS, "KSCAN_A_TARGETS");
@@ -244,13 +280,9 @@ int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg)
 		cfg->has_src_mac = true;
 	}
 
-	cfg->saddr_first = be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_FIRST]));
-	cfg->saddr_last = a[KSCAN_A_SADDR_LAST] ?
-		be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_LAST])) :
-		cfg->saddr_first;
-	if (cfg->saddr_last < cfg->saddr_first)
-		return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LAST], -EINVAL,
-				    "KSCAN_A_SADDR_LAST: below KSCAN_A_SADDR_FIRST");
+	err = kscan_nl_parse_saddrs(cfg, info);
+	if (err)
+		return err;
 
 	cfg->sport_first = nla_get_u16(a[KSCAN_A_SPORT_FIRST]);
 	cfg->sport_last = nla_get_u16(a[KSCAN_A_SPORT_LAST]);

@@ -26,6 +26,8 @@ enum kscan_nl_change {
 	KSCAN_NL_QUEUES_MAX,
 	KSCAN_NL_QUEUES_MAX_PLUS_1,
 	KSCAN_NL_UNKNOWN_ATTR,
+	KSCAN_NL_SADDR_LIST,
+	KSCAN_NL_SADDR_LIST_AND_FIRST,
 };
 
 struct kscan_nl_case {
@@ -56,6 +58,9 @@ static const struct kscan_nl_case kscan_nl_cases[] = {
 	{ "64 queues", KSCAN_NL_QUEUES_MAX, 0, NULL },
 	{ "65 queues", KSCAN_NL_QUEUES_MAX_PLUS_1, -ERANGE, NULL },
 	{ "unknown attribute", KSCAN_NL_UNKNOWN_ATTR, -EINVAL, NULL },
+	{ "source list", KSCAN_NL_SADDR_LIST, 0, NULL },
+	{ "source list and range", KSCAN_NL_SADDR_LIST_AND_FIRST, -EINVAL,
+	  "KSCAN_A_SADDR_LIST: give a list or KSCAN_A_SADDR_FIRST/LAST, not both" },
 };
 
 static void kscan_nl_case_desc(const struct kscan_nl_case *c, char *desc)
@@ -111,9 +116,20 @@ static int kscan_nl_build(struct sk_buff *skb, enum kscan_nl_change change)
 	for (i = 0; i < nr_queues; i++)
 		queues[i] = i;
 
+	static const __be32 saddrs[3] = { cpu_to_be32(0xc6120009),
+					  cpu_to_be32(0xc6120003),
+					  cpu_to_be32(0xc6120005) };
+
+	if (change == KSCAN_NL_SADDR_LIST ||
+	    change == KSCAN_NL_SADDR_LIST_AND_FIRST) {
+		if (nla_put(skb, KSCAN_A_SADDR_LIST, sizeof(saddrs), saddrs))
+			return -EMSGSIZE;
+	}
+	if (change != KSCAN_NL_SADDR_LIST &&
+	    nla_put_be32(skb, KSCAN_A_SADDR_FIRST, cpu_to_be32(0xc6120001)))
+		return -EMSGSIZE;
 	if (nla_put_u32(skb, KSCAN_A_IFINDEX, 1) ||
 	    nla_put(skb, KSCAN_A_DST_MAC, ETH_ALEN, mac) ||
-	    nla_put_be32(skb, KSCAN_A_SADDR_FIRST, cpu_to_be32(0xc6120001)) ||
 	    nla_put_u16(skb, KSCAN_A_SPORT_FIRST, 40000) ||
 	    nla_put_u16(skb, KSCAN_A_SPORT_LAST, 40999) ||
 	    nla_put(skb, KSCAN_A_PORTS,
@@ -186,10 +202,18 @@ static void kscan_nl_start_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err, c->err);
 	if (c->msg)
 		KUNIT_EXPECT_STREQ(test, extack._msg ? extack._msg : "", c->msg);
-	if (!c->err) {
-		KUNIT_EXPECT_EQ(test, cfg->ifindex, 1);
+	if (!c->err && c->change != KSCAN_NL_SADDR_LIST) {
 		KUNIT_EXPECT_EQ(test, cfg->saddr_first, 0xc6120001U);
 		KUNIT_EXPECT_EQ(test, cfg->saddr_last, 0xc6120001U);
+		KUNIT_EXPECT_EQ(test, cfg->nr_saddrs, 0U);
+	}
+	if (c->change == KSCAN_NL_SADDR_LIST) {
+		KUNIT_EXPECT_EQ(test, cfg->nr_saddrs, 3U);
+		KUNIT_EXPECT_EQ(test, cfg->saddrs[0], 0xc6120009U);
+		KUNIT_EXPECT_EQ(test, cfg->saddrs[2], 0xc6120005U);
+	}
+	if (!c->err) {
+		KUNIT_EXPECT_EQ(test, cfg->ifindex, 1);
 		KUNIT_EXPECT_EQ(test, cfg->ttl, 255);
 		KUNIT_EXPECT_EQ(test, cfg->window, 65535);
 		KUNIT_EXPECT_EQ(test, cfg->intervals[0].first, 0xc6120000U);

@@ -199,8 +199,13 @@ static int kscan_scan_plan(struct kscan_scan *scan,
 		return -E2BIG;
 	}
 	kscan_key_from_bytes(&scan->plan.key, cfg->key);
-	scan->plan.saddr_first = cfg->saddr_first;
-	scan->plan.saddr_count = cfg->saddr_last - cfg->saddr_first + 1;
+	if (cfg->nr_saddrs) {
+		scan->plan.saddr_list = cfg->saddrs;
+		scan->plan.saddr_count = cfg->nr_saddrs;
+	} else {
+		scan->plan.saddr_first = cfg->saddr_first;
+		scan->plan.saddr_count = cfg->saddr_last - cfg->saddr_first + 1;
+	}
 	scan->plan.sport_first = cfg->sport_first;
 	scan->plan.sport_count = cfg->sport_last - cfg->sport_first + 1;
 

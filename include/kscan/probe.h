@@ -5,7 +5,8 @@
  * packets a dry run prints are exactly the packets the module sends.
  *
  *   (daddr, dport, probe) = kscan_target_at(index)
- *   saddr = saddr_first + daddr mod saddr_count        (as ZMap picks it)
+ *   saddr = saddr_first + daddr mod saddr_count        (as ZMap picks it),
+ *           or saddr_list[daddr mod saddr_count] for a list of sources
  *   h     = cookie hash of (saddr, daddr, sport_first, dport)
  *   seq   = low 32 bits of h; sport from h and probe (cookie.h)
  *   ip id = bits 32..47 of h: varies per target, costs nothing
@@ -22,6 +23,7 @@ struct kscan_probe_plan {
 	struct kscan_key key;
 	u32 saddr_first;
 	u32 saddr_count;	/* >= 1 */
+	const u32 *saddr_list;	/* NULL: the range saddr_first + [0, count) */
 	u16 sport_first;
 	u32 sport_count;	/* >= 1 */
 };
@@ -38,8 +40,13 @@ static inline u32 kscan_probe_fields(const struct kscan_probe_plan *plan,
 	f->daddr = daddr;
 	f->dport = dport;
 	/* Most scans have one source address: skip the division then. */
-	f->saddr = plan->saddr_first +
-		   (plan->saddr_count > 1 ? daddr % plan->saddr_count : 0);
+	if (plan->saddr_count == 1)
+		f->saddr = plan->saddr_list ? plan->saddr_list[0] :
+					      plan->saddr_first;
+	else if (plan->saddr_list)
+		f->saddr = plan->saddr_list[daddr % plan->saddr_count];
+	else
+		f->saddr = plan->saddr_first + daddr % plan->saddr_count;
 	h = kscan_cookie_hash(&plan->key, f->saddr, daddr, plan->sport_first,
 			      dport);
 	f->seq = kscan_cookie_seq(h);

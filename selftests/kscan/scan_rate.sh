@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Rate control: a scan at 10 kpps with a budget of 50000 probes takes 5 s
-# to within 2%, sends exactly the budget, and ends done/budget; likewise a
-# 1 kpps scan split over two threads.
+# to within 2%, sends exactly the budget, and ends done/budget; likewise at
+# 100 kpps, and a 1 kpps scan split over two threads.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -35,6 +35,9 @@ check_rate()
 
 check_rate 10000 50000
 log_test $? "10 kpps for 5 s: exact budget, duration within 2%"
+
+check_rate 100000 500000
+log_test $? "100 kpps for 5 s: exact budget, duration within 2%"
 
 ip -n "$ns" link del d0
 ip -n "$ns" link add name d0 numtxqueues 2 type dummy

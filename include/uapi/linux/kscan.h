@@ -27,7 +27,11 @@
  *     KSCAN_A_IFINDEX:        u32, required: the device in the caller's netns
  *     KSCAN_A_SRC_MAC:        6 bytes, optional (default: the device's address)
  *     KSCAN_A_DST_MAC:        6 bytes, required: next hop (gateway) MAC
- *     KSCAN_A_SADDR_FIRST:    be32, required: first source IPv4 address
+ *     KSCAN_A_SADDR_FIRST:    be32: first source IPv4 address; required
+ *                             unless KSCAN_A_SADDR_LIST is given
+ *     KSCAN_A_SADDR_LIST:     binary, optional: array of be32 source
+ *                             addresses, 1..KSCAN_MAX_SADDRS, instead of a
+ *                             range; target d uses entry d mod count
  *     KSCAN_A_SADDR_LAST:     be32, optional (default: SADDR_FIRST); probes are
  *                             spread over [first, last] by target index
  *     KSCAN_A_SPORT_FIRST:    u16, required: first source port
@@ -101,6 +105,7 @@
 #define KSCAN_MAX_SHARDS 65535
 #define KSCAN_MAX_QUEUES 64
 #define KSCAN_MAX_BURST 256
+#define KSCAN_MAX_SADDRS 256
 
 /* An inclusive range of IPv4 addresses, network byte order. */
 struct kscan_ipv4_interval {
@@ -168,6 +173,7 @@ enum kscan_attr {
 	KSCAN_A_END_NS,
 	KSCAN_A_QUEUE_STATS,
 	KSCAN_A_PAD,
+	KSCAN_A_SADDR_LIST,
 	__KSCAN_A_MAX
 };
 #define KSCAN_A_MAX (__KSCAN_A_MAX - 1)
