@@ -208,7 +208,7 @@ KSCAN_PCAP_CHECK=${KSCAN_PCAP_CHECK:-$KSCAN_ROOT/build/tests/tools/kscan-pcap-ch
 capture_start()
 {
 	local ns=$1 dev=$2 file=$3 i
-	ip netns exec "$ns" tcpdump -i "$dev" -nn -U -B 32768 -w "$file" \
+	ip netns exec "$ns" tcpdump -i "$dev" -nn -U --immediate-mode -B 32768 -w "$file" \
 		'tcp[tcpflags] & tcp-syn != 0' 2>"$file.log" &
 	_capture_pid=$!
 	defer kill "$_capture_pid"
@@ -220,10 +220,12 @@ capture_start()
 	return 1
 }
 
-# capture_stop: let the last frames land, then stop tcpdump.
+# capture_stop: let the last frames land, then stop tcpdump. Immediate
+# mode matters: without it a TPACKET_V3 block not yet retired when tcpdump
+# is interrupted is lost with its packets.
 capture_stop()
 {
-	sleep 0.5
+	sleep 1
 	kill -INT "$_capture_pid" 2>/dev/null
 	wait "$_capture_pid" 2>/dev/null
 	return 0

@@ -37,7 +37,7 @@ say "kscan.ko and kscanctl"
 user/kscanctl version
 
 say "capturing on the target side"
-ip netns exec $tgt tcpdump -i tgt0 -nn -U -w "$pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null &
+ip netns exec $tgt tcpdump -i tgt0 -nn -U --immediate-mode -w "$pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null &
 cap=$!
 sleep 1
 
