@@ -17,19 +17,26 @@ CC ?= gcc
 CFLAGS ?= -O2 -g
 KSCAN_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude \
 	-DKSCAN_VERSION='"$(VERSION)"' \
-	$(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
-KSCAN_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+	$(shell pkg-config --cflags libnl-genl-3.0 libxdp libbpf 2>/dev/null)
+KSCAN_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libxdp libbpf 2>/dev/null)
 
 BUILD := build
 USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
+# The XDP program (user/bpf/), compiled for BPF with BTF and built into
+# kscanctl by user/bpf/kscan_rx_obj.S (.incbin): no side file to install.
+CLANG ?= clang
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror \
+	-I/usr/include/$(shell $(CC) -dumpmachine) -Iuser/bpf
+BPF_OBJ := $(BUILD)/user/bpf/kscan_rx.bpf.o
+USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/user/bpf/kscan_rx_obj.o
 # Everything but main() is linkable into the host unit tests.
 USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:%.c=$(BUILD)/%)
-HEADERS := $(wildcard include/kscan/*.h include/uapi/linux/*.h user/*.h)
+HEADERS := $(wildcard include/kscan/*.h include/uapi/linux/*.h user/*.h \
+	user/bpf/*.h tests/unit/*.h)
 
 PHONY_TOOLS := tools tools-test
 .PHONY: all module user $(PHONY_TOOLS) deps check unit kunit selftests lab-selftest dkms \
@@ -64,6 +71,14 @@ user/kscanctl: $(USER_OBJS)
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KSCAN_CFLAGS) -c -o $@ $<
+
+$(BPF_OBJ): user/bpf/kscan_rx.bpf.c user/bpf/kscan_rx.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/user/bpf/kscan_rx_obj.o: user/bpf/kscan_rx_obj.S $(BPF_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -DKSCAN_RX_BPF_OBJ='"$(BPF_OBJ)"' -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(USER_LIB_OBJS) $(HEADERS)
 	@mkdir -p $(dir $@)
