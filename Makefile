@@ -17,8 +17,8 @@ CC ?= gcc
 CFLAGS ?= -O2 -g
 KSCAN_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude \
 	-DKSCAN_VERSION='"$(VERSION)"' \
-	$(shell pkg-config --cflags libnl-genl-3.0 libxdp libbpf 2>/dev/null)
-KSCAN_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libxdp libbpf 2>/dev/null)
+	$(shell pkg-config --cflags libnl-genl-3.0 libnl-route-3.0 libxdp libbpf 2>/dev/null)
+KSCAN_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-route-3.0 libxdp libbpf 2>/dev/null)
 
 BUILD := build
 USER_SRCS := $(wildcard user/*.c)
@@ -134,6 +134,7 @@ bench:
 install: user/kscanctl
 	install -D -m 0755 user/kscanctl $(DESTDIR)/usr/local/sbin/kscanctl
 	install -D -m 0644 etc/blocklist.conf $(DESTDIR)/etc/kscan/blocklist.conf
+	install -D -m 0644 etc/kscan.conf $(DESTDIR)/etc/kscan/kscan.conf.example
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \

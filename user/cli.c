@@ -9,8 +9,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
+#include "output.h"
 #include "targets.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -311,6 +314,63 @@ static int kscan_opt_cpus(const struct kscan_cli_option *opt, void *cfg,
 				      sc->cpus, &sc->nr_cpus, err, errlen);
 }
 
+/* "10M": bits per second, decimal K/M/G multipliers as ZMap's -B. */
+static int kscan_opt_bandwidth(const struct kscan_cli_option *opt, void *cfg,
+			       const char *value, char *err, size_t errlen)
+{
+	struct kscan_start_config *sc = cfg;
+	size_t len = strlen(value);
+	u64 mult = 1, v;
+	char digits[32];
+
+	if (len && strchr("kKmMgG", value[len - 1])) {
+		switch (tolower((unsigned char)value[len - 1])) {
+		case 'k':
+			mult = 1000;
+			break;
+		case 'm':
+			mult = 1000000;
+			break;
+		default:
+			mult = 1000000000;
+			break;
+		}
+		len--;
+	}
+	if (len >= sizeof(digits))
+		goto bad;
+	memcpy(digits, value, len);
+	digits[len] = '\0';
+	if (kscan_parse_uint(digits, 1, UINT64_MAX / mult, &v))
+		goto bad;
+	sc->bandwidth = v * mult;
+	return 0;
+bad:
+	return kscan_cli_fail(err, errlen, "expected %s, got '%s'", opt->expect,
+			      value);
+}
+
+/* Only kmod is built; the other TX engines are known but refused. */
+static int kscan_opt_engine(const struct kscan_cli_option *opt, void *cfg,
+			    const char *value, char *err, size_t errlen)
+{
+	if (kscan_opt_choice(opt, cfg, value, err, errlen))
+		return -1;
+	if (*(u32 *)((char *)cfg + opt->offset) != KSCAN_ENGINE_KMOD)
+		return kscan_cli_fail(err, errlen,
+				      "afxdp/dpdk/afpacket TX engines are not built yet; use kmod");
+	return 0;
+}
+
+static int kscan_opt_output_fields(const struct kscan_cli_option *opt,
+				   void *cfg, const char *value, char *err,
+				   size_t errlen)
+{
+	if (kscan_output_check_fields(value, err, errlen))
+		return -1;
+	return kscan_opt_string(opt, cfg, value, err, errlen);
+}
+
 /* ---- the tables ---- */
 
 #define START_FIELD(f) .offset = offsetof(struct kscan_start_config, f), \
@@ -334,11 +394,22 @@ static const char *const kscan_xmit_names[] = {
 
 static const char *const kscan_engine_names[] = {
 	[KSCAN_ENGINE_KMOD] = "kmod",
+	[KSCAN_ENGINE_AFXDP] = "afxdp",
+	[KSCAN_ENGINE_DPDK] = "dpdk",
+	[KSCAN_ENGINE_AFPACKET] = "afpacket",
 	NULL,
 };
 
 static const char *const kscan_rx_names[] = {
+	[KSCAN_RX_AFXDP] = "afxdp",
+	[KSCAN_RX_AFPACKET] = "afpacket",
 	[KSCAN_RX_NONE] = "none",
+	NULL,
+};
+
+static const char *const kscan_output_module_names[] = {
+	[KSCAN_OUTPUT_CSV] = "csv",
+	[KSCAN_OUTPUT_JSON] = "json",
 	NULL,
 };
 
@@ -349,20 +420,22 @@ static const char *const kscan_rx_names[] = {
 static const struct kscan_cli_option kscan_start_options[] = {
 	{ .id = KSCAN_OPT_INTERFACE, .name = "interface", .short_name = 'i',
 	  .metavar = "IFNAME",
-	  .help = "send on this device (required, except with --dryrun)",
+	  .help = "send and receive on this device (default: the device of "
+		  "the route to the first target)",
 	  .parse = kscan_opt_interface, START_FIELD(ifname),
 	  .expect = "a network device name (e.g. eth0)" },
 	{ .id = KSCAN_OPT_GATEWAY_MAC, .name = "gateway-mac", .short_name = 'G',
 	  .metavar = "MAC",
-	  .help = "MAC address of the next hop (required for now, except "
-		  "with --dryrun: reading it from the routing table comes "
-		  "later)",
+	  .help = "MAC address of the next hop (default: from the neighbour "
+		  "table, for the route's gateway or the first target when "
+		  "it is on-link)",
 	  .parse = kscan_opt_mac,
 	  .expect = "a MAC address like 02:00:00:00:00:01" },
 	{ .id = KSCAN_OPT_SOURCE_IP, .name = "source-ip", .short_name = 'S',
 	  .metavar = "ADDR[-ADDR]",
 	  .help = "source address, or a range the probes are spread over "
-		  "(required for now)",
+		  "(default: the preferred source of the route to the first "
+		  "target)",
 	  .parse = kscan_opt_source_ip },
 	{ .id = KSCAN_OPT_SOURCE_PORT, .name = "source-port", .short_name = 's',
 	  .metavar = "A-B",
@@ -475,19 +548,70 @@ static const struct kscan_cli_option kscan_start_options[] = {
 	  .parse = kscan_opt_string, START_FIELD(blocklist_file),
 	  .expect = "a file name" },
 	{ .id = KSCAN_OPT_ENGINE, .name = "engine", .metavar = "kmod",
-	  .help = "TX engine: only kmod (kscan.ko) for now; afxdp, dpdk and "
-		  "afpacket come later",
-	  .parse = kscan_opt_choice, START_FIELD(engine),
+	  .help = "TX engine: kmod (kscan.ko); afxdp, dpdk and afpacket are "
+		  "not built yet",
+	  .parse = kscan_opt_engine, START_FIELD(engine),
 	  .choices = kscan_engine_names,
-	  .expect = "kmod (the only engine so far: afxdp, dpdk and afpacket "
-		    "come later)" },
-	{ .id = KSCAN_OPT_RX, .name = "rx", .metavar = "none",
-	  .help = "RX engine: only none (send only) for now, and the default "
-		  "until the receive path comes",
+	  .expect = "kmod" },
+	{ .id = KSCAN_OPT_RX, .name = "rx", .metavar = "afxdp|afpacket|none",
+	  .help = "RX engine (default afxdp, falling back to afpacket with a "
+		  "warning when AF_XDP cannot open); none: send only",
 	  .parse = kscan_opt_choice, START_FIELD(rx),
 	  .choices = kscan_rx_names,
-	  .expect = "none (send only: the afxdp, dpdk and afpacket receive "
-		    "paths come later)" },
+	  .expect = "afxdp, afpacket or none" },
+	{ .id = KSCAN_OPT_NO_RST, .name = "no-rst",
+	  .help = "do not answer SYN-ACKs with a RST",
+	  .parse = kscan_opt_flag, START_FIELD(no_rst) },
+	{ .id = KSCAN_OPT_BANDWIDTH, .name = "bandwidth", .short_name = 'B',
+	  .metavar = "BPS[K|M|G]",
+	  .help = "send rate in bits per second, e.g. 10M (instead of -r; "
+		  "each probe counts its frame plus 24 bytes, at least 84)",
+	  .parse = kscan_opt_bandwidth,
+	  .expect = "bits per second with an optional K, M or G suffix "
+		    "(e.g. 10M)" },
+	{ .id = KSCAN_OPT_COOLDOWN, .name = "cooldown-time", .short_name = 'c',
+	  .metavar = "SECS",
+	  .help = "keep receiving this long after the last probe (default 8)",
+	  .parse = kscan_opt_uint, START_FIELD(cooldown_s), .max = 86400,
+	  .expect = "a number of seconds from 0 to 86400" },
+	{ .id = KSCAN_OPT_OUTPUT_FILE, .name = "output-file", .short_name = 'o',
+	  .metavar = "FILE",
+	  .help = "write results to FILE (default -: stdout)",
+	  .parse = kscan_opt_string, START_FIELD(output_file),
+	  .expect = "a file name, or - for stdout" },
+	{ .id = KSCAN_OPT_OUTPUT_MODULE, .name = "output-module",
+	  .short_name = 'O', .metavar = "csv|json",
+	  .help = "result format: csv with a header line (default), or json, "
+		  "one object per line",
+	  .parse = kscan_opt_choice, START_FIELD(output_module),
+	  .choices = kscan_output_module_names,
+	  .expect = "csv or json" },
+	{ .id = KSCAN_OPT_OUTPUT_FIELDS, .name = "output-fields",
+	  .short_name = 'f', .metavar = "FIELDS",
+	  .help = "comma-separated result fields, or * for all (default "
+		  KSCAN_OUTPUT_DEFAULT_FIELDS "); fields: "
+		  KSCAN_OUTPUT_ALL_FIELDS,
+	  .parse = kscan_opt_output_fields, START_FIELD(output_fields),
+	  .expect = "a comma-separated list of fields" },
+	{ .id = KSCAN_OPT_METADATA_FILE, .name = "metadata-file",
+	  .short_name = 'm', .metavar = "FILE",
+	  .help = "write the scan's configuration and counters as JSON to FILE "
+		  "at the end (- for stdout)",
+	  .parse = kscan_opt_string, START_FIELD(metadata_file),
+	  .expect = "a file name, or - for stdout" },
+	{ .id = KSCAN_OPT_STATUS_FILE, .name = "status-updates-file",
+	  .short_name = 'u', .metavar = "FILE",
+	  .help = "write the status line's numbers every second as CSV to FILE",
+	  .parse = kscan_opt_string, START_FIELD(status_file),
+	  .expect = "a file name, or - for stdout" },
+	{ .id = KSCAN_OPT_CONFIG_FILE, .name = "config-file", .short_name = 'C',
+	  .metavar = "FILE",
+	  .help = "read options from FILE: 'key value' or 'key=value' lines, "
+		  "keys are long option names, '#' comments; options on the "
+		  "command line win (default " KSCAN_DEFAULT_CONFIG_FILE
+		  " if present)",
+	  .parse = kscan_opt_string, START_FIELD(config_file),
+	  .expect = "a file name" },
 	{ .id = KSCAN_OPT_DETACH, .name = "detach",
 	  .help = "print the scan id and exit without waiting for the end",
 	  .parse = kscan_opt_flag, START_FIELD(detach) },
@@ -509,10 +633,15 @@ const struct kscan_cli_command kscan_start_command = {
 	.name = "start",
 	.synopsis = "start [options] TARGET...",
 	.description =
-		"Start a TCP SYN scan sent by kscan.ko, wait for its end "
-		"(printing status every second on stderr) and print a report. "
-		"Exit 0 when every probe was sent or the budget was reached, 1 "
-		"otherwise. Ctrl-C stops the scan, reports and exits 0.",
+		"Start a TCP SYN scan sent by kscan.ko, receive, validate and "
+		"de-duplicate the replies (SYN-ACK: open, RST: closed) and "
+		"write them as they come; when the last probe is sent, keep "
+		"receiving for the cooldown, then write the metadata and a "
+		"report on stderr. Status every second on stderr. Exit 0 when "
+		"every probe was sent or the budget was reached, 1 otherwise, "
+		"2 for bad options. Ctrl-C stops the scan, still receives for "
+		"the cooldown, writes everything and exits 0; a second Ctrl-C "
+		"skips the cooldown.",
 	.options = kscan_start_options,
 	.epilogue =
 		"TARGET, and each line of -I/-w files, is " KSCAN_TARGET_FORMS
@@ -522,7 +651,10 @@ const struct kscan_cli_command kscan_start_command = {
 		"../etc/blocklist.conf next to the kscanctl executable. It "
 		"covers 198.18.0.0/15 too: scanning the lab range needs "
 		"-b with another file (or -b /dev/null).\n"
-		"Replies are not received yet (--rx none): kscanctl only sends.",
+		"Results: a reply counts when its cookie is right and it comes "
+		"from a target address and port of the scan; each (address, "
+		"port) is reported once (de-duplication memory at most "
+		"addresses x ports / 8 bytes).",
 };
 
 static const struct kscan_cli_option kscan_id_options[] = {
@@ -559,6 +691,17 @@ static size_t kscan_cli_count(const struct kscan_cli_option *opts)
 	while (opts[n].name)
 		n++;
 	return n;
+}
+
+const struct kscan_cli_option *
+kscan_cli_find(const struct kscan_cli_command *cmd, const char *name)
+{
+	const struct kscan_cli_option *opt;
+
+	for (opt = cmd->options; opt->name; opt++)
+		if (!strcmp(opt->name, name))
+			return opt;
+	return NULL;
 }
 
 int kscan_cli_parse(const struct kscan_cli_command *cmd, int argc,
@@ -714,13 +857,39 @@ void kscan_start_config_init(struct kscan_start_config *cfg)
 	cfg->shards = 1;
 	cfg->sender_threads = 1;
 	cfg->engine = KSCAN_ENGINE_KMOD;
-	cfg->rx = KSCAN_RX_NONE;
+	cfg->rx = KSCAN_RX_AFXDP;
+	cfg->cooldown_s = KSCAN_DEFAULT_COOLDOWN_S;
+	cfg->output_file = "-";
+	cfg->output_module = KSCAN_OUTPUT_CSV;
 }
 
 void kscan_start_config_free(struct kscan_start_config *cfg)
 {
 	free(cfg->ports);
 	cfg->ports = NULL;
+	kscan_config_free(cfg->config);
+	cfg->config = NULL;
+}
+
+u32 kscan_probe_frame_len(u32 opts)
+{
+	static const u32 opts_len[] = {
+		[KSCAN_TCP_OPT_NONE] = 0,
+		[KSCAN_TCP_OPT_MSS] = 4,
+		[KSCAN_TCP_OPT_LINUX] = 20,
+	};
+
+	return 14 + 20 + 20 + (opts < ARRAY_LEN(opts_len) ? opts_len[opts] : 0);
+}
+
+u64 kscan_bandwidth_to_pps(u64 bits_per_s, u32 frame_len)
+{
+	/* preamble + start delimiter 8, FCS 4, inter-frame gap 12 */
+	u64 wire = frame_len + 24;
+
+	if (wire < 84)
+		wire = 84;
+	return bits_per_s / (wire * 8);
 }
 
 /* The rules between options, once every option is parsed. */
@@ -731,17 +900,6 @@ static int kscan_start_check(struct kscan_start_config *cfg, char *err,
 	const bool *given = cfg->given;
 	u32 i;
 
-	if (!cfg->dryrun && !given[KSCAN_OPT_INTERFACE])
-		return kscan_cli_fail(err, errlen,
-				      "--interface is required (e.g. -i eth0)");
-	if (!cfg->dryrun && !given[KSCAN_OPT_GATEWAY_MAC])
-		return kscan_cli_fail(err, errlen,
-				      "--gateway-mac is required for now (e.g. -G 02:00:00:00:00:01): "
-				      "finding the gateway in the routing table comes in a later version");
-	if (!given[KSCAN_OPT_SOURCE_IP])
-		return kscan_cli_fail(err, errlen,
-				      "--source-ip is required for now (e.g. -S 198.18.0.1): "
-				      "taking the device's address comes in a later version");
 	if (!given[KSCAN_OPT_TARGET_PORTS])
 		return kscan_cli_fail(err, errlen,
 				      "--target-ports is required (e.g. -p 80,443)");
@@ -768,6 +926,27 @@ static int kscan_start_check(struct kscan_start_config *cfg, char *err,
 		return kscan_cli_fail(err, errlen,
 				      "--sender-threads %u disagrees with --tx-queues (%u queues): give one of them",
 				      cfg->sender_threads, cfg->nr_tx_queues);
+	if (given[KSCAN_OPT_BANDWIDTH] && given[KSCAN_OPT_RATE])
+		return kscan_cli_fail(err, errlen,
+				      "--bandwidth and --rate both set the send rate: give one of them");
+	if (given[KSCAN_OPT_BANDWIDTH]) {
+		/* the module's default profile is linux */
+		u32 opts = given[KSCAN_OPT_TCP_OPTIONS] ? cfg->tcp_options :
+							   KSCAN_TCP_OPT_LINUX;
+		u32 len = kscan_probe_frame_len(opts);
+
+		cfg->rate = kscan_bandwidth_to_pps(cfg->bandwidth, len);
+		if (!cfg->rate)
+			return kscan_cli_fail(err, errlen,
+					      "--bandwidth %llu bits/s is less than one probe per second (%u bits each on the wire)",
+					      (unsigned long long)cfg->bandwidth,
+					      (len + 24 < 84 ? 84 : len + 24) * 8);
+	}
+	if (cfg->detach && given[KSCAN_OPT_RX] && cfg->rx != KSCAN_RX_NONE)
+		return kscan_cli_fail(err, errlen,
+				      "--detach exits at once, so nothing would receive the replies: use --rx none or do not detach");
+	if (cfg->detach)
+		cfg->rx = KSCAN_RX_NONE;
 	if (!given[KSCAN_OPT_TX_QUEUES]) {
 		cfg->nr_tx_queues = cfg->sender_threads;
 		for (i = 0; i < cfg->nr_tx_queues; i++)
@@ -780,18 +959,46 @@ static int kscan_start_check(struct kscan_start_config *cfg, char *err,
 	return 0;
 }
 
-int kscan_start_parse(int argc, char **argv, struct kscan_start_config *cfg,
-		      char *err, size_t errlen)
+int kscan_start_parse_with(int argc, char **argv,
+			   struct kscan_start_config *cfg,
+			   const char *default_config, char *err,
+			   size_t errlen)
 {
+	struct kscan_start_config first;
+	const char *path;
 	int first_arg, ret;
+
+	/* A first pass finds -C (and refuses bad options) before the file
+	 * is read; the second, over the file's values, lets options win.
+	 */
+	kscan_start_config_init(&first);
+	ret = kscan_cli_parse(&kscan_start_command, argc, argv, &first,
+			      first.given, &first_arg, err, errlen);
+	path = first.config_file;
+	kscan_start_config_free(&first);
+	if (ret)
+		return ret;
+	if (!path && default_config && !access(default_config, F_OK))
+		path = default_config;
+	if (path && kscan_config_load(&kscan_start_command, path, cfg,
+				      cfg->given, &cfg->config, err, errlen))
+		return -1;
 
 	ret = kscan_cli_parse(&kscan_start_command, argc, argv, cfg, cfg->given,
 			      &first_arg, err, errlen);
 	if (ret)
 		return ret;
+	cfg->config_file = path;
 	cfg->targets = argv + first_arg;
 	cfg->nr_targets = argc - first_arg;
 	return kscan_start_check(cfg, err, errlen);
+}
+
+int kscan_start_parse(int argc, char **argv, struct kscan_start_config *cfg,
+		      char *err, size_t errlen)
+{
+	return kscan_start_parse_with(argc, argv, cfg, KSCAN_DEFAULT_CONFIG_FILE,
+				      err, errlen);
 }
 
 int kscan_id_parse(const struct kscan_cli_command *cmd, bool id_required,

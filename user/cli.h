@@ -54,6 +54,15 @@ enum kscan_opt_id {
 	KSCAN_OPT_BLOCKLIST_FILE,
 	KSCAN_OPT_ENGINE,
 	KSCAN_OPT_RX,
+	KSCAN_OPT_BANDWIDTH,
+	KSCAN_OPT_COOLDOWN,
+	KSCAN_OPT_OUTPUT_FILE,
+	KSCAN_OPT_OUTPUT_MODULE,
+	KSCAN_OPT_OUTPUT_FIELDS,
+	KSCAN_OPT_METADATA_FILE,
+	KSCAN_OPT_STATUS_FILE,
+	KSCAN_OPT_CONFIG_FILE,
+	KSCAN_OPT_NO_RST,
 	KSCAN_OPT_DETACH,
 	KSCAN_OPT_DRYRUN,
 	KSCAN_OPT_QUIET,
@@ -61,13 +70,29 @@ enum kscan_opt_id {
 	__KSCAN_OPT_MAX
 };
 
+/* TX engines; only kmod is built (the others are refused by name). */
 enum kscan_engine {
 	KSCAN_ENGINE_KMOD,
+	KSCAN_ENGINE_AFXDP,
+	KSCAN_ENGINE_DPDK,
+	KSCAN_ENGINE_AFPACKET,
 };
 
+/* RX engines (user/engine.h); none = send only. */
 enum kscan_rx {
+	KSCAN_RX_AFXDP,
+	KSCAN_RX_AFPACKET,
 	KSCAN_RX_NONE,
 };
+
+enum kscan_output_module {
+	KSCAN_OUTPUT_CSV,
+	KSCAN_OUTPUT_JSON,
+};
+
+#define KSCAN_DEFAULT_COOLDOWN_S 8
+/* Read when present and no --config-file is given. */
+#define KSCAN_DEFAULT_CONFIG_FILE "/etc/kscan/kscan.conf"
 
 /* What `kscanctl start` was asked to do (host-numeric addresses). */
 struct kscan_start_config {
@@ -104,6 +129,16 @@ struct kscan_start_config {
 	const char *blocklist_file;
 	u32 engine;		/* enum kscan_engine */
 	u32 rx;			/* enum kscan_rx */
+	u64 bandwidth;		/* bits/s; turned into rate */
+	u32 cooldown_s;
+	const char *output_file;	/* "-" = stdout */
+	u32 output_module;	/* enum kscan_output_module */
+	const char *output_fields;	/* NULL: the module's default */
+	const char *metadata_file;
+	const char *status_file;
+	const char *config_file;	/* the one read, or NULL */
+	bool no_rst;
+	struct kscan_config_file *config;	/* owns config-file values */
 	bool detach;
 	bool dryrun;
 	bool quiet;
@@ -121,6 +156,7 @@ struct kscan_id_config {
 };
 
 struct kscan_cli_option;
+struct kscan_config_file;
 
 typedef int (*kscan_cli_parse_fn)(const struct kscan_cli_option *opt,
 				  void *cfg, const char *value, char *err,
@@ -164,6 +200,10 @@ int kscan_cli_parse(const struct kscan_cli_command *cmd, int argc,
 		    char **argv, void *cfg, bool *given, int *first_arg,
 		    char *err, size_t errlen);
 
+/* The option of @cmd called --@name, or NULL. */
+const struct kscan_cli_option *
+kscan_cli_find(const struct kscan_cli_command *cmd, const char *name);
+
 /* The --help text of @cmd, generated from its table. */
 void kscan_cli_help(const struct kscan_cli_command *cmd, FILE *out);
 
@@ -172,12 +212,28 @@ void kscan_start_config_init(struct kscan_start_config *cfg);
 void kscan_start_config_free(struct kscan_start_config *cfg);
 
 /*
- * The whole of `kscanctl start ARGS...` up to the point where files are
- * read: options, operands, and the rules between options. Returns 0,
- * KSCAN_CLI_HELP, or -1 with a message in @err.
+ * The whole of `kscanctl start ARGS...` up to the point where target files
+ * are read: the configuration file (-C FILE, else @default_config if it
+ * exists; NULL for none), options, which win over the file, operands, and
+ * the rules between options. Returns 0, KSCAN_CLI_HELP, or -1 with a
+ * message in @err.
  */
+int kscan_start_parse_with(int argc, char **argv,
+			   struct kscan_start_config *cfg,
+			   const char *default_config, char *err,
+			   size_t errlen);
+/* The same with KSCAN_DEFAULT_CONFIG_FILE. */
 int kscan_start_parse(int argc, char **argv, struct kscan_start_config *cfg,
 		      char *err, size_t errlen);
+
+/* Bytes of one probe frame (no FCS) with enum kscan_tcp_options @opts. */
+u32 kscan_probe_frame_len(u32 opts);
+/*
+ * Probes per second that fill @bits_per_s, counting each frame on the wire
+ * as ZMap does: frame + 24 bytes (preamble, FCS, inter-frame gap), at
+ * least 84 bytes.
+ */
+u64 kscan_bandwidth_to_pps(u64 bits_per_s, u32 frame_len);
 
 /* `stop ID` (@id_required) and `status [ID]`. */
 int kscan_id_parse(const struct kscan_cli_command *cmd, bool id_required,

@@ -24,11 +24,14 @@
 #include "kscan/perm.h"
 #include "kscan/target.h"
 
+#include "engine.h"
+#include "metadata.h"
+#include "receiver.h"
+#include "route.h"
 #include "scan.h"
+#include "status.h"
 
 #define KSCAN_STATUS_PERIOD_MS 1000
-/* After STOP, how long to wait for the ABORTED event before asking GET. */
-#define KSCAN_STOP_WAIT_MS 10000
 
 static int kscan_scan_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -316,155 +319,6 @@ static void kscan_exe_dir(char *buf, size_t len)
 		*slash = '\0';
 }
 
-static double kscan_elapsed_s(const struct kscan_scan_status *st,
-			      u64 local_start_ns)
-{
-	u64 end = st->end_ns ? st->end_ns : kscan_now_ns();
-
-	if (st->start_ns && end >= st->start_ns)
-		return (double)(end - st->start_ns) / 1e9;
-	return (double)(kscan_now_ns() - local_start_ns) / 1e9;
-}
-
-static void kscan_print_status_line(const struct kscan_scan_status *st,
-				    u64 local_start_ns)
-{
-	double elapsed = kscan_elapsed_s(st, local_start_ns);
-
-	fprintf(stderr, "kscan: scan %u %.0fs: sent %llu", st->scan_id,
-		elapsed, (unsigned long long)st->sent);
-	if (st->total)
-		fprintf(stderr, " of %llu (%.1f%%)",
-			(unsigned long long)st->total,
-			100.0 * (double)st->progress / (double)st->total);
-	fprintf(stderr, ", %.0f pps, tx busy %llu, errors %llu\n",
-		elapsed > 0 ? (double)st->sent / elapsed : 0.0,
-		(unsigned long long)st->tx_busy,
-		(unsigned long long)st->errors);
-}
-
-/* The final report: "name: value" lines that scripts can read. */
-static void kscan_print_report(const struct kscan_scan_status *st,
-			       const struct kscan_plan *plan, u64 local_start_ns)
-{
-	double elapsed = kscan_elapsed_s(st, local_start_ns);
-
-	printf("scan-id: %u\n", st->scan_id);
-	printf("state: %s\n", kscan_state_name(st->state));
-	printf("reason: %s\n", kscan_reason_name(st->reason));
-	printf("sent: %llu\n", (unsigned long long)st->sent);
-	printf("tx-busy: %llu\n", (unsigned long long)st->tx_busy);
-	printf("errors: %llu\n", (unsigned long long)st->errors);
-	printf("elapsed: %.3f s\n", elapsed);
-	printf("pps: %.0f\n", elapsed > 0 ? (double)st->sent / elapsed : 0.0);
-	printf("seed: %llu\n", (unsigned long long)plan->seed);
-	printf("key: ");
-	kscan_print_hex(stdout, plan->key, sizeof(plan->key));
-	printf("\n");
-}
-
-static volatile sig_atomic_t kscan_signals;
-
-static void kscan_on_signal(int sig)
-{
-	(void)sig;
-	kscan_signals++;
-}
-
-static void kscan_catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kscan_on_signal;
-	/* no SA_RESTART: poll() must return EINTR so that we send STOP */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/*
- * Wait for the end of @scan_id into *final, printing status every second;
- * a first signal sends STOP, a second one gives up. Returns 0, 1 when the
- * wait was given up or the scan vanished, with *stopped set if we stopped it.
- */
-static int kscan_wait_scan(struct kscan_nl *nl, u32 scan_id, bool quiet,
-			   u64 local_start_ns, struct kscan_scan_status *final,
-			   bool *stopped)
-{
-	u64 last_status = kscan_now_ns(), stop_sent_ns = 0;
-	sig_atomic_t handled = 0;
-	bool events_ok = true;
-	int ret;
-
-	*stopped = false;
-	for (;;) {
-		if (kscan_signals != handled) {
-			handled = kscan_signals;
-			if (*stopped) {
-				fprintf(stderr,
-					"kscanctl: not waiting any longer; if scan %u still runs: kscanctl stop %u\n",
-					scan_id, scan_id);
-				return 1;
-			}
-			if (!quiet)
-				fprintf(stderr, "kscanctl: stopping scan %u\n",
-					scan_id);
-			ret = kscan_nl_stop(nl, scan_id);
-			/* -ENOENT: it ended meanwhile; its event follows */
-			if (ret && ret != -ENOENT)
-				kscan_report_nl_error(nl, "STOP refused", ret);
-			*stopped = true;
-			stop_sent_ns = kscan_now_ns();
-		}
-
-		ret = events_ok ? kscan_nl_wait_event(nl, scan_id,
-						      KSCAN_STATUS_PERIOD_MS,
-						      final) :
-				  (poll(NULL, 0, KSCAN_STATUS_PERIOD_MS) < 0 ?
-					   -errno : 0);
-		if (ret == 1)
-			return 0;
-		if (ret < 0 && ret != -EINTR && ret != -ENOBUFS && events_ok) {
-			/* carry on with GET alone rather than give up */
-			fprintf(stderr,
-				"kscanctl: events: %s: polling the scan instead\n",
-				strerror(-ret));
-			events_ok = false;
-		}
-
-		/* also on lost events (-ENOBUFS): GET tells the end too */
-		if (kscan_now_ns() - last_status >=
-		    KSCAN_STATUS_PERIOD_MS * 1000000ULL) {
-			struct kscan_scan_status st;
-
-			last_status = kscan_now_ns();
-			ret = kscan_nl_get(nl, scan_id, &st);
-			if (ret == -ENOENT) {
-				fprintf(stderr,
-					"kscanctl: scan %u is gone and its end event was not received\n",
-					scan_id);
-				return 1;
-			}
-			if (!ret && st.state != KSCAN_STATE_RUNNING) {
-				*final = st;
-				return 0;
-			}
-			if (!ret && !quiet)
-				kscan_print_status_line(&st, local_start_ns);
-			if (!ret && *stopped &&
-			    kscan_now_ns() - stop_sent_ns >
-				    KSCAN_STOP_WAIT_MS * 1000000ULL) {
-				fprintf(stderr,
-					"kscanctl: scan %u still runs %d s after STOP\n",
-					scan_id, KSCAN_STOP_WAIT_MS / 1000);
-				*final = st;
-				return 1;
-			}
-		}
-	}
-}
-
 /* Limits of the wire format and the module, checked before START. */
 static int kscan_check_limits(const struct kscan_start_config *cfg,
 			      const struct kscan_plan *plan, char *err,
@@ -482,19 +336,564 @@ static int kscan_check_limits(const struct kscan_start_config *cfg,
 	return 0;
 }
 
+/* ---- defaults from the routing table ---- */
+
+/*
+ * Fill -i, -S and -G the user did not give from the route to the first
+ * target (route.h). --dryrun needs only -S.
+ */
+static int kscan_resolve_defaults(struct kscan_start_config *cfg,
+				  const struct kscan_plan *plan,
+				  struct kscan_route *route, char *err,
+				  size_t errlen)
+{
+	const bool *given = cfg->given;
+	bool need_if = !given[KSCAN_OPT_INTERFACE] && !cfg->dryrun;
+	bool need_src = !given[KSCAN_OPT_SOURCE_IP];
+	bool need_mac = !given[KSCAN_OPT_GATEWAY_MAC] && !cfg->dryrun;
+	u32 dst = plan->targets.iv[0].first;
+	char flags[32] = "", msg[512], dst_str[16], a[16], hop[16];
+	int ifindex = 0;
+
+	if (!need_if && !need_src && !need_mac)
+		return 0;
+	if (given[KSCAN_OPT_INTERFACE]) {
+		ifindex = (int)if_nametoindex(cfg->ifname);
+		if (!ifindex)
+			return kscan_scan_fail(err, errlen,
+					       "--interface: no device '%s' in this network namespace",
+					       cfg->ifname);
+	}
+	snprintf(flags, sizeof(flags), "%s%s%s", need_if ? "/-i" : "",
+		 need_src ? "/-S" : "", need_mac ? "/-G" : "");
+	kscan_ipv4_str(dst, dst_str);
+	if (kscan_route_lookup(dst, ifindex, need_mac, route, msg, sizeof(msg)))
+		return kscan_scan_fail(err, errlen,
+				       "%s not given and not found from the route to the first target %s: %s",
+				       flags + 1, dst_str, msg);
+	if (need_src && !route->src)
+		return kscan_scan_fail(err, errlen,
+				       "--source-ip not given and the route to %s has no preferred source address: give -S ADDR",
+				       dst_str);
+	if (need_if)
+		cfg->ifname = route->ifname;
+	if (need_src)
+		cfg->saddr_first = cfg->saddr_last = route->src;
+	if (need_mac)
+		memcpy(cfg->gateway_mac, route->next_hop_mac, 6);
+	if (!cfg->quiet) {
+		fprintf(stderr, "kscanctl: from the route to %s:", dst_str);
+		if (need_if)
+			fprintf(stderr, " -i %s", cfg->ifname);
+		if (need_src)
+			fprintf(stderr, " -S %s", kscan_ipv4_str(route->src, a));
+		if (need_mac)
+			fprintf(stderr,
+				" -G %02x:%02x:%02x:%02x:%02x:%02x (%s %s)",
+				route->next_hop_mac[0], route->next_hop_mac[1],
+				route->next_hop_mac[2], route->next_hop_mac[3],
+				route->next_hop_mac[4], route->next_hop_mac[5],
+				route->gateway ? "gateway" : "on-link",
+				kscan_ipv4_str(route->next_hop, hop));
+		fputc('\n', stderr);
+	}
+	return 0;
+}
+
+/* ---- one scan, from START to the metadata ---- */
+
+/* How long one engine poll may block: bounds the reaction to events. */
+#define KSCAN_RX_POLL_MS 100
+/* Frames taken after the cooldown: a bound, not a wait. */
+#define KSCAN_DRAIN_MAX_POLLS 1000
+
+struct kscan_run {
+	struct kscan_start_config *cfg;
+	const struct kscan_plan *plan;
+	struct kscan_nl *nl;
+	u32 scan_id;
+	const struct kscan_rx_ops *rx_ops;	/* NULL: --rx none */
+	void *rx_state;
+	char rx_fallback[256];			/* why not afxdp, or "" */
+	struct kscan_validator validator;
+	struct kscan_receiver receiver;
+	FILE *out;
+	FILE *meta;
+	FILE *status_csv;
+	struct kscan_output *output;
+	bool tty;
+	bool status_drawn;			/* a bar is on the line */
+	u64 start_ns;
+	struct timespec start_rt;
+	struct kscan_scan_status last;		/* latest GET */
+	struct kscan_scan_status final;
+	bool have_final;
+	bool cooling;
+	u64 cooldown_end_ns;
+	bool interrupted;			/* a signal stopped the scan */
+	bool abandoned;				/* a second one: no cooldown */
+	bool rx_failed;
+	struct kscan_status_sample prev;
+};
+
+static volatile sig_atomic_t kscan_signals;
+
+static void kscan_on_signal(int sig)
+{
+	(void)sig;
+	kscan_signals++;
+}
+
+static void kscan_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kscan_on_signal;
+	/* no SA_RESTART: the engine's poll must return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* "-" is stdout. */
+static FILE *kscan_open_output(const char *path, const char *flag)
+{
+	FILE *f;
+
+	if (!strcmp(path, "-"))
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "kscanctl: %s: cannot write %s: %s\n", flag,
+			path, strerror(errno));
+	return f;
+}
+
+static int kscan_close_output(FILE *f)
+{
+	if (!f)
+		return 0;
+	if (f == stdout)
+		return fflush(f) || ferror(f) ? -1 : 0;
+	return fclose(f) ? -1 : 0;
+}
+
+/* Open the RX engine: afxdp, else (when not asked for by name) afpacket. */
+static int kscan_rx_open(struct kscan_run *run, int ifindex)
+{
+	const struct kscan_start_config *cfg = run->cfg;
+	struct kscan_rx_config rxc = {
+		.ifname = cfg->ifname,
+		.ifindex = ifindex,
+		.sport_first = cfg->sport_first,
+		.sport_last = cfg->sport_last,
+		.verbose = cfg->verbose,
+	};
+	const struct kscan_rx_ops *ops;
+	char why[256] = "";
+	int ret;
+
+	if (cfg->rx == KSCAN_RX_NONE)
+		return 0;
+	if (cfg->rx == KSCAN_RX_AFXDP) {
+		ops = &kscan_rx_afxdp;
+		ret = ops->open(&rxc, &run->rx_state, why, sizeof(why));
+		if (!ret) {
+			run->rx_ops = ops;
+			return 0;
+		}
+		if (cfg->given[KSCAN_OPT_RX]) {
+			fprintf(stderr,
+				"kscanctl: --rx afxdp: cannot receive with AF_XDP on %s: %s\n",
+				cfg->ifname, why);
+			return -1;
+		}
+		fprintf(stderr,
+			"kscanctl: WARNING: AF_XDP cannot receive on %s: %s\n"
+			"kscanctl: WARNING: falling back to AF_PACKET: slower, and replies may be lost at high rates\n",
+			cfg->ifname, why);
+		snprintf(run->rx_fallback, sizeof(run->rx_fallback), "%s", why);
+	}
+	ops = &kscan_rx_afpacket;
+	ret = ops->open(&rxc, &run->rx_state, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr,
+			"kscanctl: --rx afpacket: cannot receive with AF_PACKET on %s: %s\n",
+			cfg->ifname, why);
+		return -1;
+	}
+	run->rx_ops = ops;
+	return 0;
+}
+
+static void kscan_enter_cooldown(struct kscan_run *run)
+{
+	if (run->cooling)
+		return;
+	run->cooling = true;
+	run->receiver.cooldown = true;
+	/* nothing to wait for when nothing receives */
+	run->cooldown_end_ns = kscan_now_ns() +
+			       (run->rx_ops ? run->cfg->cooldown_s : 0) *
+				       1000000000ULL;
+}
+
+static void kscan_status_sample(struct kscan_run *run,
+				struct kscan_status_sample *s)
+{
+	const struct kscan_receiver_counters *c = &run->receiver.c;
+	const struct kscan_scan_status *st =
+		run->have_final ? &run->final : &run->last;
+	struct kscan_rx_stats rs = { 0 };
+	u64 now = kscan_now_ns();
+
+	if (run->rx_ops)
+		run->rx_ops->stats(run->rx_state, &rs);
+	memset(s, 0, sizeof(*s));
+	s->elapsed_s = (double)(now - run->start_ns) / 1e9;
+	s->sent = st->sent;
+	s->progress = st->progress;
+	s->total = st->total;
+	s->frames = c->frames;
+	s->open = c->open;
+	s->closed = c->closed;
+	s->duplicates = c->duplicates;
+	s->invalid = c->invalid;
+	s->kernel_drops = rs.kernel_drops;
+	s->cooldown = run->cooling;
+	if (run->cooling)
+		s->cooldown_left_s = run->cooldown_end_ns > now ?
+			(double)(run->cooldown_end_ns - now) / 1e9 : 0;
+	else
+		s->cooldown_left_s = run->rx_ops ? run->cfg->cooldown_s : 0;
+}
+
+/* Once a second: the status line, the -u row, results to disk. */
+static void kscan_status_tick(struct kscan_run *run)
+{
+	struct kscan_status_sample s;
+	struct kscan_status_rates r;
+	struct timespec rt;
+	char line[256];
+
+	kscan_status_sample(run, &s);
+	kscan_status_rates(&s, run->prev.elapsed_s > 0 ? &run->prev : NULL, &r);
+	run->prev = s;
+	if (!run->cfg->quiet) {
+		kscan_status_format(&s, &r, run->tty, line, sizeof(line));
+		if (run->tty) {
+			fprintf(stderr, "\r%s\033[K", line);
+			run->status_drawn = true;
+		} else {
+			fprintf(stderr, "kscan: %s\n", line);
+		}
+	}
+	if (run->status_csv) {
+		clock_gettime(CLOCK_REALTIME, &rt);
+		kscan_status_csv_row(run->status_csv, (double)rt.tv_sec, &s, &r);
+		fflush(run->status_csv);
+	}
+	if (run->output)
+		kscan_output_flush(run->output);
+}
+
+/* A message on stderr that does not mix with the progress bar. */
+static void kscan_say(struct kscan_run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void kscan_say(struct kscan_run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run->status_drawn) {
+		fputc('\n', stderr);
+		run->status_drawn = false;
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* A signal: first STOP and cool down, second give up the cooldown. */
+static void kscan_handle_signal(struct kscan_run *run)
+{
+	struct kscan_scan_status st;
+	int ret;
+
+	if (run->interrupted) {
+		kscan_say(run, "kscanctl: interrupted again: writing what was received and exiting\n");
+		run->abandoned = true;
+		return;
+	}
+	run->interrupted = true;
+	if (run->cooling) {
+		kscan_say(run, "kscanctl: the scan has ended; still receiving for the cooldown (interrupt again to skip it)\n");
+		return;
+	}
+	kscan_say(run, "kscanctl: stopping scan %u; receiving for %u s more (interrupt again to skip)\n",
+		  run->scan_id, run->rx_ops ? run->cfg->cooldown_s : 0);
+	/* STOP returns once the threads are joined: nothing is sent after */
+	ret = kscan_nl_stop(run->nl, run->scan_id);
+	if (ret && ret != -ENOENT)
+		kscan_report_nl_error(run->nl, "STOP refused", ret);
+	if (!kscan_nl_get(run->nl, run->scan_id, &st) &&
+	    st.state != KSCAN_STATE_RUNNING) {
+		run->final = st;
+		run->have_final = true;
+	}
+	kscan_enter_cooldown(run);
+}
+
+/* Receive until the scan has ended and the cooldown passed. */
+static void kscan_run_loop(struct kscan_run *run)
+{
+	u64 last_status = kscan_now_ns();
+	sig_atomic_t handled = 0;
+	bool events_ok = true;
+	int ret;
+
+	for (;;) {
+		if (kscan_signals != handled) {
+			handled = kscan_signals;
+			kscan_handle_signal(run);
+			if (run->abandoned)
+				return;
+		}
+		if (run->rx_ops) {
+			ret = run->rx_ops->poll(run->rx_state, KSCAN_RX_POLL_MS,
+						kscan_receiver_frame,
+						&run->receiver);
+			if (ret < 0 && ret != -EINTR) {
+				kscan_say(run, "kscanctl: receiving failed: %s\n",
+					  strerror(-ret));
+				run->rx_failed = true;
+				return;
+			}
+		} else {
+			poll(NULL, 0, KSCAN_RX_POLL_MS);
+		}
+
+		if (!run->cooling && events_ok) {
+			ret = kscan_nl_wait_event(run->nl, run->scan_id, 0,
+						  &run->final);
+			if (ret == 1) {
+				run->have_final = true;
+				kscan_enter_cooldown(run);
+			} else if (ret < 0 && ret != -EINTR && ret != -ENOBUFS) {
+				/* carry on with GET alone */
+				kscan_say(run, "kscanctl: events: %s: polling the scan instead\n",
+					  strerror(-ret));
+				events_ok = false;
+			}
+		}
+
+		if (kscan_now_ns() - last_status >=
+		    KSCAN_STATUS_PERIOD_MS * 1000000ULL) {
+			last_status = kscan_now_ns();
+			/* also on lost events (-ENOBUFS): GET tells the end */
+			if (!run->cooling) {
+				ret = kscan_nl_get(run->nl, run->scan_id,
+						   &run->last);
+				if (!ret && run->last.state != KSCAN_STATE_RUNNING) {
+					run->final = run->last;
+					run->have_final = true;
+					kscan_enter_cooldown(run);
+				} else if (ret == -ENOENT) {
+					kscan_say(run, "kscanctl: scan %u is gone and its end event was not received\n",
+						  run->scan_id);
+					kscan_enter_cooldown(run);
+				}
+			}
+			kscan_status_tick(run);
+		}
+		if (run->cooling && kscan_now_ns() >= run->cooldown_end_ns)
+			return;
+	}
+}
+
+/* What is still queued after the cooldown; bounded. */
+static void kscan_drain(struct kscan_run *run)
+{
+	int i;
+
+	for (i = 0; run->rx_ops && i < KSCAN_DRAIN_MAX_POLLS; i++)
+		if (run->rx_ops->poll(run->rx_state, 0, kscan_receiver_frame,
+				      &run->receiver) <= 0)
+			break;
+}
+
+static void kscan_print_report(struct kscan_run *run,
+			       const struct kscan_rx_stats *rs)
+{
+	const struct kscan_receiver_counters *c = &run->receiver.c;
+	const struct kscan_scan_status *st = &run->final;
+	double elapsed = (double)(kscan_now_ns() - run->start_ns) / 1e9;
+
+	kscan_say(run, "scan-id: %u\n", run->scan_id);
+	if (run->have_final)
+		fprintf(stderr, "state: %s\nreason: %s\n",
+			kscan_state_name(st->state),
+			kscan_reason_name(st->reason));
+	fprintf(stderr, "sent: %llu\ntx-busy: %llu\nerrors: %llu\n",
+		(unsigned long long)st->sent, (unsigned long long)st->tx_busy,
+		(unsigned long long)st->errors);
+	fprintf(stderr, "elapsed: %.3f s\n", elapsed);
+	if (st->start_ns && st->end_ns > st->start_ns)
+		fprintf(stderr, "pps: %.0f\n",
+			(double)st->sent /
+				((double)(st->end_ns - st->start_ns) / 1e9));
+	fprintf(stderr, "seed: %llu\nkey: ", (unsigned long long)run->plan->seed);
+	kscan_print_hex(stderr, run->plan->key, sizeof(run->plan->key));
+	fprintf(stderr, "\nrx: %s\n", run->rx_ops ? run->rx_ops->name : "none");
+	if (!run->rx_ops)
+		return;
+	fprintf(stderr,
+		"received: %llu\nvalid: %llu\nopen: %llu\nclosed: %llu\nduplicates: %llu\ninvalid: %llu\nkernel-drops: %llu\nrst-sent: %llu\n",
+		(unsigned long long)c->frames, (unsigned long long)c->valid,
+		(unsigned long long)c->open, (unsigned long long)c->closed,
+		(unsigned long long)c->duplicates,
+		(unsigned long long)c->invalid,
+		(unsigned long long)rs->kernel_drops,
+		(unsigned long long)c->rst_sent);
+}
+
+/* After the loop: drain, metadata, report. Returns the exit code. */
+static int kscan_run_finish(struct kscan_run *run)
+{
+	struct kscan_rx_stats rs = { 0 };
+	struct kscan_metadata md;
+	struct timespec end_rt;
+	int exit_code = 1, ret;
+
+	if (!run->abandoned && !run->rx_failed)
+		kscan_drain(run);
+	if (run->rx_failed && !run->cooling) {
+		/* nothing receives any more: no point in sending */
+		kscan_nl_stop(run->nl, run->scan_id);
+		run->interrupted = true;
+	}
+	if (!run->have_final &&
+	    !kscan_nl_get(run->nl, run->scan_id, &run->final))
+		run->have_final = run->final.state != KSCAN_STATE_RUNNING;
+	if (run->rx_ops)
+		run->rx_ops->stats(run->rx_state, &rs);
+	kscan_status_tick(run);
+	clock_gettime(CLOCK_REALTIME, &end_rt);
+
+	if (run->meta) {
+		memset(&md, 0, sizeof(md));
+		md.cfg = run->cfg;
+		md.ifname = run->cfg->ifname;
+		md.nr_targets = kscan_ipset_count(&run->plan->targets);
+		md.nr_intervals = run->plan->targets.nr;
+		md.blocklist = run->plan->blocklist;
+		md.seed = run->plan->seed;
+		md.scan_id = run->scan_id;
+		md.rx = run->rx_ops ? run->rx_ops->name : "none";
+		md.rx_fallback = run->rx_fallback[0] ? run->rx_fallback : NULL;
+		md.start = run->start_rt;
+		md.end = end_rt;
+		md.duration_s = (double)(kscan_now_ns() - run->start_ns) / 1e9;
+		md.final = run->have_final ? &run->final : NULL;
+		md.interrupted = run->interrupted;
+		md.rx_counters = &run->receiver.c;
+		md.rx_stats = rs;
+		md.dedup_bytes = run->receiver.dedup.bytes;
+		md.dedup_bound = kscan_dedup_bound(run->receiver.dedup.nr_bits);
+		kscan_metadata_write(run->meta, &md);
+	}
+	if (!run->cfg->quiet)
+		kscan_print_report(run, &rs);
+
+	if (run->have_final && (run->interrupted ||
+				run->final.state == KSCAN_STATE_DONE ||
+				run->final.reason == KSCAN_REASON_BUDGET))
+		exit_code = 0;
+	else if (!run->have_final && run->interrupted)
+		exit_code = 0;
+	if (run->rx_failed)
+		exit_code = 1;
+	ret = kscan_output_close(run->output);
+	run->output = NULL;
+	if (ret) {
+		fprintf(stderr, "kscanctl: --output-file: write failed: %s\n",
+			strerror(errno));
+		exit_code = 1;
+	}
+	return exit_code;
+}
+
+/* Outputs first (fail before sending), then the validator and receiver. */
+static int kscan_run_prepare(struct kscan_run *run)
+{
+	struct kscan_start_config *cfg = run->cfg;
+	const struct kscan_plan *plan = run->plan;
+	char err[1024];
+
+	if (cfg->metadata_file) {
+		run->meta = kscan_open_output(cfg->metadata_file,
+					      "--metadata-file");
+		if (!run->meta)
+			return -1;
+	}
+	if (cfg->status_file) {
+		run->status_csv = kscan_open_output(cfg->status_file,
+						    "--status-updates-file");
+		if (!run->status_csv)
+			return -1;
+		kscan_status_csv_header(run->status_csv);
+	}
+	if (kscan_validator_init(&run->validator, plan->targets.iv,
+				 (u32)plan->targets.nr, cfg->ports,
+				 cfg->nr_ports, plan->key, cfg->saddr_first,
+				 cfg->saddr_last, cfg->sport_first,
+				 cfg->sport_last, cfg->probes)) {
+		fprintf(stderr, "kscanctl: out of memory for the validator\n");
+		return -1;
+	}
+	if (cfg->rx == KSCAN_RX_NONE)
+		return 0;
+	run->out = kscan_open_output(cfg->output_file, "--output-file");
+	if (!run->out)
+		return -1;
+	run->output = kscan_output_open(run->out, cfg->output_module,
+					cfg->output_fields, err, sizeof(err));
+	if (!run->output) {
+		fprintf(stderr, "kscanctl: --output-fields: %s\n", err);
+		return -1;
+	}
+	if (kscan_receiver_init(&run->receiver, &run->validator, run->output)) {
+		fprintf(stderr, "kscanctl: out of memory for de-duplication\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void kscan_run_free(struct kscan_run *run)
+{
+	if (run->rx_ops)
+		run->rx_ops->close(run->rx_state);
+	kscan_output_close(run->output);
+	kscan_close_output(run->out);
+	kscan_close_output(run->meta);
+	kscan_close_output(run->status_csv);
+	kscan_receiver_free(&run->receiver);
+	kscan_validator_free(&run->validator);
+}
+
 int kscan_cmd_start(int argc, char **argv)
 {
 	struct kscan_start_config cfg;
 	struct kscan_start_request req;
-	struct kscan_scan_status final;
+	struct kscan_route route;
 	struct kscan_plan plan;
+	struct kscan_run run;
 	char err[1024], exe_dir[PATH_MAX];
-	struct kscan_nl *nl = NULL;
 	int ret, exit_code = 1;
-	bool stopped = false;
-	u64 local_start_ns;
-	u32 ifindex = 0, scan_id;
+	int ifindex = 0;
 
+	memset(&run, 0, sizeof(run));
 	kscan_start_config_init(&cfg);
 	ret = kscan_start_parse(argc, argv, &cfg, err, sizeof(err));
 	if (ret == KSCAN_CLI_HELP) {
@@ -512,6 +911,13 @@ int kscan_cmd_start(int argc, char **argv)
 		fprintf(stderr, "kscanctl: %s\n", err);
 		kscan_start_config_free(&cfg);
 		return KSCAN_EXIT_USAGE;
+	}
+	run.cfg = &cfg;
+	run.plan = &plan;
+	if (kscan_resolve_defaults(&cfg, &plan, &route, err, sizeof(err))) {
+		fprintf(stderr, "kscanctl: %s\n", err);
+		exit_code = KSCAN_EXIT_USAGE;
+		goto out;
 	}
 	if (cfg.verbose)
 		fprintf(stderr,
@@ -546,7 +952,7 @@ int kscan_cmd_start(int argc, char **argv)
 		exit_code = KSCAN_EXIT_USAGE;
 		goto out;
 	}
-	ifindex = if_nametoindex(cfg.ifname);
+	ifindex = (int)if_nametoindex(cfg.ifname);
 	if (!ifindex) {
 		fprintf(stderr,
 			"kscanctl: --interface: no device '%s' in this network namespace\n",
@@ -554,14 +960,14 @@ int kscan_cmd_start(int argc, char **argv)
 		exit_code = KSCAN_EXIT_USAGE;
 		goto out;
 	}
-	nl = kscan_nl_open(&ret);
-	if (!nl) {
+	run.nl = kscan_nl_open(&ret);
+	if (!run.nl) {
 		kscan_report_open_error(ret);
 		goto out;
 	}
 	/* before START: a short scan may end before we would have joined */
 	if (!cfg.detach) {
-		ret = kscan_nl_subscribe_events(nl);
+		ret = kscan_nl_subscribe_events(run.nl);
 		if (ret) {
 			fprintf(stderr,
 				"kscanctl: cannot join the \"%s\" multicast group: %s\n",
@@ -569,39 +975,40 @@ int kscan_cmd_start(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (kscan_run_prepare(&run))
+		goto out;
+	/* and the receiver before START, so that no early reply is lost */
+	if (kscan_rx_open(&run, ifindex))
+		goto out;
+	if (run.rx_ops && !cfg.no_rst) {
+		run.receiver.rst_ops = run.rx_ops;
+		run.receiver.rst_state = run.rx_state;
+	}
 
-	kscan_start_request_fill(&req, &cfg, &plan, ifindex);
-	local_start_ns = kscan_now_ns();
-	ret = kscan_nl_start(nl, &req, &scan_id);
+	kscan_start_request_fill(&req, &cfg, &plan, (u32)ifindex);
+	run.start_ns = kscan_now_ns();
+	clock_gettime(CLOCK_REALTIME, &run.start_rt);
+	ret = kscan_nl_start(run.nl, &req, &run.scan_id);
 	if (ret) {
-		kscan_report_nl_error(nl, "START refused", ret);
+		kscan_report_nl_error(run.nl, "START refused", ret);
 		goto out;
 	}
 	if (cfg.detach) {
-		printf("%u\n", scan_id);
+		printf("%u\n", run.scan_id);
 		exit_code = 0;
 		goto out;
 	}
 	if (!cfg.quiet)
-		fprintf(stderr, "kscanctl: scan %u started on %s\n", scan_id,
-			cfg.ifname);
-
+		fprintf(stderr, "kscanctl: scan %u started on %s, receiving with %s\n",
+			run.scan_id, cfg.ifname,
+			run.rx_ops ? run.rx_ops->name : "nothing (--rx none)");
+	run.tty = isatty(STDERR_FILENO);
 	kscan_catch_signals();
-	memset(&final, 0, sizeof(final));
-	final.scan_id = UINT32_MAX;
-	ret = kscan_wait_scan(nl, scan_id, cfg.quiet, local_start_ns, &final,
-			      &stopped);
-	if (ret && final.scan_id != scan_id)
-		goto out;	/* nothing to report */
-	kscan_print_report(&final, &plan, local_start_ns);
-	if (ret)
-		exit_code = 1;
-	else if (stopped || final.state == KSCAN_STATE_DONE ||
-		 final.reason == KSCAN_REASON_COMPLETED ||
-		 final.reason == KSCAN_REASON_BUDGET)
-		exit_code = 0;
+	kscan_run_loop(&run);
+	exit_code = kscan_run_finish(&run);
 out:
-	kscan_nl_close(nl);
+	kscan_run_free(&run);
+	kscan_nl_close(run.nl);
 	kscan_plan_free(&plan);
 	kscan_start_config_free(&cfg);
 	return exit_code;

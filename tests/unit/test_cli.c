@@ -23,7 +23,7 @@
 
 #define IP4(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_ARGS 64
+#define MAX_ARGS 96
 
 /* argv from a NULL-terminated list; getopt permutes it, so a copy. */
 struct args {
@@ -101,7 +101,15 @@ static void test_start_defaults(void **state)
 	assert_int_equal(cfg.nr_cpus, 0);
 	assert_int_equal(cfg.max_packets, 0);
 	assert_int_equal(cfg.engine, KSCAN_ENGINE_KMOD);
-	assert_int_equal(cfg.rx, KSCAN_RX_NONE);
+	assert_int_equal(cfg.rx, KSCAN_RX_AFXDP);
+	assert_int_equal(cfg.cooldown_s, 8);
+	assert_string_equal(cfg.output_file, "-");
+	assert_int_equal(cfg.output_module, KSCAN_OUTPUT_CSV);
+	assert_null(cfg.output_fields);
+	assert_null(cfg.metadata_file);
+	assert_null(cfg.status_file);
+	assert_null(cfg.config_file);
+	assert_false(cfg.no_rst);
 	assert_false(cfg.given[KSCAN_OPT_KEY]);
 	assert_false(cfg.given[KSCAN_OPT_SEED]);
 	assert_false(cfg.given[KSCAN_OPT_TTL]);
@@ -141,6 +149,10 @@ static void test_start_every_long_option(void **state)
 		"--sw-csum", "--list-of-targets", "t.txt",
 		"--allowlist-file", "a.txt", "--blocklist-file", "/dev/null",
 		"--engine", "kmod", "--rx", "none", "--detach", "--quiet",
+		"--cooldown-time", "3", "--output-file", "out.csv",
+		"--output-module", "json", "--output-fields", "*",
+		"--metadata-file", "meta.json", "--status-updates-file", "st.csv",
+		"--no-rst",
 		"--verbose", "198.18.1.0/24", "198.18.2.1", NULL), 0);
 	assert_string_equal(err, "");
 	assert_string_equal(cfg.ifname, "veth0");
@@ -173,6 +185,14 @@ static void test_start_every_long_option(void **state)
 	assert_string_equal(cfg.allowlist_file, "a.txt");
 	assert_string_equal(cfg.blocklist_file, "/dev/null");
 	assert_true(cfg.detach && cfg.quiet && cfg.verbose);
+	assert_int_equal(cfg.rx, KSCAN_RX_NONE);
+	assert_int_equal(cfg.cooldown_s, 3);
+	assert_string_equal(cfg.output_file, "out.csv");
+	assert_int_equal(cfg.output_module, KSCAN_OUTPUT_JSON);
+	assert_string_equal(cfg.output_fields, "*");
+	assert_string_equal(cfg.metadata_file, "meta.json");
+	assert_string_equal(cfg.status_file, "st.csv");
+	assert_true(cfg.no_rst);
 	assert_int_equal(cfg.nr_targets, 2);
 	assert_string_equal(cfg.targets[0], "198.18.1.0/24");
 	assert_string_equal(cfg.targets[1], "198.18.2.1");
@@ -195,7 +215,15 @@ static void test_start_short_options(void **state)
 		"-S", "198.18.0.9", "-s", "1000-1001", "-p", "8080",
 		"-P", "2", "-r", "5", "-T", "4", "-n", "7", "-I", "list",
 		"198.18.1.2", "-w", "allow", "-b", "block", "-q", "-v", "-d",
-		"--seed=9", NULL), 0);
+		"--seed=9", "-c", "0", "-o", "-", "-O", "csv", "-f", "saddr",
+		"-m", "m.json", "-u", "u.csv", "-C", "/dev/null", NULL), 0);
+	assert_int_equal(cfg.cooldown_s, 0);
+	assert_string_equal(cfg.output_file, "-");
+	assert_int_equal(cfg.output_module, KSCAN_OUTPUT_CSV);
+	assert_string_equal(cfg.output_fields, "saddr");
+	assert_string_equal(cfg.metadata_file, "m.json");
+	assert_string_equal(cfg.status_file, "u.csv");
+	assert_string_equal(cfg.config_file, "/dev/null");
 	assert_string_equal(cfg.ifname, "eth1");
 	assert_int_equal(cfg.saddr_first, IP4(198, 18, 0, 9));
 	assert_int_equal(cfg.saddr_last, IP4(198, 18, 0, 9));
@@ -250,8 +278,25 @@ static void test_start_value_rejections(void **state)
 		{ "--key", "00112233445566778899aabbccddeefg", "--key: expected 32 hex digits (a 16-byte key), got '00112233445566778899aabbccddeefg'" },
 		{ "--tcp-options", "sack", "--tcp-options: expected none, mss or linux, got 'sack'" },
 		{ "--xmit", "fast", "--xmit: expected burst, direct or queue, got 'fast'" },
-		{ "--engine", "dpdk", "--engine: expected kmod (the only engine so far: afxdp, dpdk and afpacket come later), got 'dpdk'" },
-		{ "--rx", "afxdp", "--rx: expected none (send only: the afxdp, dpdk and afpacket receive paths come later), got 'afxdp'" },
+		{ "--engine", "dpdk", "--engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
+		{ "--engine", "afxdp", "--engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
+		{ "--engine", "afpacket", "--engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
+		{ "--engine", "pktgen", "--engine: expected kmod, got 'pktgen'" },
+		{ "--rx", "dpdk", "--rx: expected afxdp, afpacket or none, got 'dpdk'" },
+		{ "-B", "10X", "--bandwidth: expected bits per second with an optional K, M or G suffix (e.g. 10M), got '10X'" },
+		{ "-B", "M", "--bandwidth: expected bits per second with an optional K, M or G suffix (e.g. 10M), got 'M'" },
+		{ "-B", "0", "--bandwidth: expected bits per second with an optional K, M or G suffix (e.g. 10M), got '0'" },
+		{ "-B", "18446744073709552G", "--bandwidth: expected bits per second with an optional K, M or G suffix (e.g. 10M), got '18446744073709552G'" },
+		{ "-c", "x", "--cooldown-time: expected a number of seconds from 0 to 86400, got 'x'" },
+		{ "-c", "86401", "--cooldown-time: expected a number of seconds from 0 to 86400, got '86401'" },
+		{ "-O", "xml", "--output-module: expected csv or json, got 'xml'" },
+		{ "-f", "saddr,foo", "--output-fields: unknown field 'foo' in 'saddr,foo': expected a comma-separated list of saddr, daddr, sport, dport, seqnum, acknum, window, ttl, ipid, classification, success, repeat, cooldown, timestamp_str, timestamp_ts, timestamp_us, or *" },
+		{ "-f", "saddr,,sport", "--output-fields: unknown field '' in 'saddr,,sport': expected a comma-separated list of saddr, daddr, sport, dport, seqnum, acknum, window, ttl, ipid, classification, success, repeat, cooldown, timestamp_str, timestamp_ts, timestamp_us, or *" },
+		{ "-f", "saddr,sport,saddr", "--output-fields: field 'saddr' is listed twice in 'saddr,sport,saddr'" },
+		{ "-o", "", "--output-file: expected a file name, or - for stdout, got ''" },
+		{ "-m", "", "--metadata-file: expected a file name, or - for stdout, got ''" },
+		{ "-u", "", "--status-updates-file: expected a file name, or - for stdout, got ''" },
+		{ "-C", "/nonexistent/kscan.conf", "--config-file: cannot read /nonexistent/kscan.conf: No such file or directory" },
 		{ "-i", "", "--interface: expected a network device name (e.g. eth0), got ''" },
 		{ "-i", "averyverylongname", "--interface: expected a network device name (e.g. eth0), got 'averyverylongname'" },
 		{ "-S", "198.18.0.0/24", "--source-ip: expected an IPv4 address (198.18.0.1) or a range (198.18.0.1-198.18.0.4), got '198.18.0.0/24'" },
@@ -309,22 +354,12 @@ static void test_start_rules(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL,
-		"-G", "02:00:00:00:00:01", "-S", "198.18.0.1", "-p", "80",
-		"198.18.1.1", NULL), -1);
-	assert_string_equal(err, "--interface is required (e.g. -i eth0)");
-	kscan_start_config_free(&cfg);
-
-	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL,
-		"-i", "eth0", "-S", "198.18.0.1", "-p", "80", "198.18.1.1",
-		NULL), -1);
-	assert_string_equal(err, "--gateway-mac is required for now (e.g. -G 02:00:00:00:00:01): finding the gateway in the routing table comes in a later version");
-	kscan_start_config_free(&cfg);
-
-	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL,
-		"-i", "eth0", "-G", "02:00:00:00:00:01", "-p", "80",
-		"198.18.1.1", NULL), -1);
-	assert_string_equal(err, "--source-ip is required for now (e.g. -S 198.18.0.1): taking the device's address comes in a later version");
+	/* -i, -G and -S may come from the routing table */
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, "-p", "80",
+		"198.18.1.1", NULL), 0);
+	assert_false(cfg.given[KSCAN_OPT_INTERFACE] ||
+		     cfg.given[KSCAN_OPT_GATEWAY_MAC] ||
+		     cfg.given[KSCAN_OPT_SOURCE_IP]);
 	kscan_start_config_free(&cfg);
 
 	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL,
@@ -382,6 +417,54 @@ static void test_start_rules(void **state)
 	/* -P 2 with exactly two source ports */
 	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
 		"-P", "2", "-s", "5000-5001", "198.18.1.1", NULL), 0);
+	kscan_start_config_free(&cfg);
+}
+
+/* -B into packets per second, and the rules of the new options. */
+static void test_start_bandwidth_and_rx_rules(void **state)
+{
+	struct kscan_start_config cfg;
+	char err[512];
+
+	(void)state;
+	/* linux options (default): 74 + 24 = 98 bytes = 784 bits a probe */
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-B", "10M", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.bandwidth, 10000000);
+	assert_int_equal(cfg.rate, 10000000 / 784);
+	kscan_start_config_free(&cfg);
+	/* no options: 54 + 24 = 78 bytes, raised to the 84-byte minimum */
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"--tcp-options", "none", "-B", "1g", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.rate, 1000000000 / 672);
+	kscan_start_config_free(&cfg);
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"--tcp-options", "mss", "-B", "672k", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.rate, 1000);	/* 58 + 24 = 82 -> 84 */
+	kscan_start_config_free(&cfg);
+	assert_int_equal(kscan_bandwidth_to_pps(671, 54), 0);
+	assert_int_equal(kscan_probe_frame_len(KSCAN_TCP_OPT_LINUX), 74);
+
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-B", "500", "198.18.1.1", NULL), -1);
+	assert_string_equal(err, "--bandwidth 500 bits/s is less than one probe per second (784 bits each on the wire)");
+	kscan_start_config_free(&cfg);
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-B", "1M", "-r", "10", "198.18.1.1", NULL), -1);
+	assert_string_equal(err, "--bandwidth and --rate both set the send rate: give one of them");
+	kscan_start_config_free(&cfg);
+
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"--detach", "--rx", "afpacket", "198.18.1.1", NULL), -1);
+	assert_string_equal(err, "--detach exits at once, so nothing would receive the replies: use --rx none or do not detach");
+	kscan_start_config_free(&cfg);
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"--detach", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.rx, KSCAN_RX_NONE);
+	kscan_start_config_free(&cfg);
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"--rx=afpacket", "--engine=kmod", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.rx, KSCAN_RX_AFPACKET);
 	kscan_start_config_free(&cfg);
 }
 
@@ -729,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_start_value_rejections),
 		cmocka_unit_test(test_start_syntax_errors),
 		cmocka_unit_test(test_start_rules),
+		cmocka_unit_test(test_start_bandwidth_and_rx_rules),
 		cmocka_unit_test(test_start_repeated_option),
 		cmocka_unit_test(test_stop_status_operands),
 		cmocka_unit_test(test_help_is_generated),

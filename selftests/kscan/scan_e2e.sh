@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kscanctl end to end: a target netns holds 198.18.0.0/20 behind a veth
+# and a router address (AnyIP local routes for all of it but 198.18.15.0/24,
+# which is thus dropped), real listeners on a known set of (address, port)
+# pairs, closed ports answered by the target's stack with RST.
+# `kscanctl start` over the 65536 probes of 198.18.0.0/20 x 16 ports, with
+# -i/-S/-G taken from the route and neighbour tables, must report exactly
+# the open set and exactly the closed set: no miss, no extra, no duplicate.
+# The same with the default RX engine, --rx=afpacket, two shards (union
+# exact, no overlap), -P 2; zmap finds the same open set on one port;
+# SIGINT mid-scan flushes everything and leaves the scan aborted/stopped;
+# malformed options exit 2 naming the flag.
+source "$(dirname "$0")/lib.sh"
+
+require_root
+require_cmd python3
+kscan_load
+
+LISTENERS=$KSCAN_ROOT/selftests/kscan/e2e_listeners.py
+BLOCK=198.18.0.0/20
+FILTERED=198.18.15.0/24
+PORTS=22,80,443,8000-8012
+PORT_LIST=22,80,443,8000,8001,8002,8003,8004,8005,8006,8007,8008,8009,8010,8011,8012
+RATE=${KSCAN_E2E_RATE:-10000}
+
+setup_ns scan tgt
+ip link add name ks0 netns "$scan" type veth peer name kt0 netns "$tgt"
+ip -n "$scan" addr add 198.19.0.1/24 dev ks0
+ip -n "$tgt" addr add 198.19.0.2/24 dev kt0
+ip -n "$scan" link set ks0 up
+ip -n "$tgt" link set kt0 up
+ip -n "$scan" route add "$BLOCK" via 198.19.0.2
+# AnyIP: every address of 198.18.0.0-198.18.14.255 is local to the target.
+for p in 198.18.0.0/21 198.18.8.0/22 198.18.12.0/23 198.18.14.0/24; do
+	ip -n "$tgt" route add local "$p" dev lo
+done
+# Closed ports answer RST at any rate; no SYN cookies muddling the counts.
+ip netns exec "$tgt" sysctl -qw net.ipv4.tcp_syncookies=0 \
+	net.ipv4.tcp_max_syn_backlog=4096 net.core.somaxconn=4096
+
+dir=$(mktemp -d)
+defer rm -rf "$dir"
+ip netns exec "$tgt" python3 "$LISTENERS" --block "$BLOCK" \
+	--filtered "$FILTERED" --ports "$PORT_LIST" --every 31 \
+	--expect-dir "$dir" &
+listeners=$!
+defer kill "$listeners"
+for ((i = 0; i < 100; i++)); do
+	[ -s "$dir/ready" ] && break
+	sleep 0.1
+done
+[ -s "$dir/ready" ] || { echo "listeners did not start"; exit $ksft_fail; }
+{ sed 's/$/,synack/' "$dir/open"; sed 's/$/,rst/' "$dir/closed"; } |
+	LC_ALL=C sort >"$dir/expected"
+n_open=$(wc -l <"$dir/open")
+n_closed=$(wc -l <"$dir/closed")
+echo "# $(cat "$dir/ready") listeners; expecting $n_open open, $n_closed closed"
+
+common=(--engine=kmod -b /dev/null -p "$PORTS" -r "$RATE" -c 2
+	-f saddr,sport,classification "$BLOCK")
+
+# scan NAME ARGS...: kscanctl start in the scanner netns into $dir/NAME.*
+scan()
+{
+	local name=$1
+	shift
+	ip netns exec "$scan" timeout 120 "$KSCANCTL" start "${common[@]}" \
+		-o "$dir/$name.csv" -m "$dir/$name.json" "$@" \
+		2>"$dir/$name.err"
+	local rc=$?
+	sed 's/^/# /' "$dir/$name.err" | grep -v '^# kscan: ' | tail -n 30
+	return $rc
+}
+
+# results FILES...: the result lines (headers dropped), sorted
+results()
+{
+	local f
+	for f in "$@"; do
+		tail -n +2 "$f"
+	done | LC_ALL=C sort
+}
+
+# exact FILES...: the results are the expected set, each line once
+exact()
+{
+	local got=$dir/got.$$
+	results "$@" >"$got"
+	if [ -n "$(uniq -d "$got")" ]; then
+		echo "# duplicates: $(uniq -d "$got" | head -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+	if ! cmp -s "$got" "$dir/expected"; then
+		echo "# missing $(comm -23 "$dir/expected" "$got" | wc -l)," \
+			"extra $(comm -13 "$dir/expected" "$got" | wc -l);" \
+			"e.g. $(diff "$dir/expected" "$got" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+	echo "# $(wc -l <"$got") results: $(grep -c synack "$got") open, $(grep -c ',rst$' "$got") closed"
+}
+
+# meta NAME KEY: a number from the metadata file
+meta()
+{
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+		"$dir/$1.json" "$2"
+}
+
+scan default && exact "$dir/default.csv" &&
+	[ "$(meta default sent)" -eq 65536 ] &&
+	[ "$(meta default valid)" -eq $((n_open + n_closed)) ]
+log_test $? "65536 probes, route defaults: exactly the open and closed sets"
+grep -q "from the route to 198.18.0.0: -i ks0 -S 198.19.0.1 -G" \
+	"$dir/default.err"
+log_test $? "-i/-S/-G from the route and the neighbour table"
+
+scan afpacket --rx=afpacket && exact "$dir/afpacket.csv"
+log_test $? "--rx=afpacket: exactly the open and closed sets"
+
+scan shard0 --rx=afpacket --shards 2 --shard 0 --seed 77 &&
+	scan shard1 --rx=afpacket --shards 2 --shard 1 --seed 77 &&
+	exact "$dir/shard0.csv" "$dir/shard1.csv" &&
+	[ $(($(meta shard0 sent) + $(meta shard1 sent))) -eq 65536 ]
+log_test $? "two shards: union exact, no overlap"
+
+scan probes2 -P 2 && exact "$dir/probes2.csv" &&
+	[ "$(meta probes2 sent)" -eq 131072 ] &&
+	[ "$(meta probes2 duplicates)" -ge $((n_open + n_closed)) ]
+log_test $? "-P 2: exact, every second answer counted as a duplicate"
+
+scan json -O json -f saddr,sport,classification,success &&
+	python3 - "$dir/json.csv" "$dir/default.csv" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted(f"{r['saddr']},{r['sport']},{r['classification']}" for r in rows)
+want = sorted(l.strip() for l in list(open(sys.argv[2]))[1:])
+assert got == want, "json and csv results differ"
+assert all(r["success"] == (r["classification"] == "synack") for r in rows)
+PY
+log_test $? "-O json: the same results, one object per line"
+
+# zmap sends one port per scan: cross-check port 80.
+if command -v zmap >/dev/null; then
+	gw=$(ip -n "$scan" neigh show 198.19.0.2 | awk '{print $5; exit}')
+	ip netns exec "$scan" timeout 120 zmap -q -i ks0 -S 198.19.0.1 \
+		-G "$gw" -p 80 -r "$RATE" -c 5 -b /dev/null -f saddr \
+		-o "$dir/zmap.txt" "$BLOCK" 2>"$dir/zmap.err"
+	zrc=$?
+	LC_ALL=C sort -u "$dir/zmap.txt" | grep -v '^saddr$' >"$dir/zmap.open"
+	grep ',80$' "$dir/open" | cut -d, -f1 | LC_ALL=C sort >"$dir/want80"
+	grep ',80,synack$' "$dir/default.csv" | cut -d, -f1 |
+		LC_ALL=C sort >"$dir/kscan80"
+	echo "# zmap found $(wc -l <"$dir/zmap.open") open on port 80, kscan $(wc -l <"$dir/kscan80")"
+	[ $zrc -eq 0 ] && [ -s "$dir/want80" ] &&
+		cmp -s "$dir/zmap.open" "$dir/want80" &&
+		cmp -s "$dir/kscan80" "$dir/want80"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "# zmap exit $zrc; zmap vs expected, kscan vs expected:"
+		diff "$dir/zmap.open" "$dir/want80" | head -5 | sed 's/^/# /'
+		diff "$dir/kscan80" "$dir/want80" | head -5 | sed 's/^/# /'
+		tail -3 "$dir/zmap.err" | sed 's/^/# /'
+	fi
+	log_test $rc "zmap finds the same open set on port 80"
+else
+	log_test $ksft_skip "zmap cross-check (zmap not installed)"
+fi
+
+# SIGINT mid-scan: a slow scan, interrupted after 3 s.
+ip netns exec "$scan" "$KSCANCTL" start "${common[@]}" -r 2000 \
+	-o "$dir/int.csv" -m "$dir/int.json" 2>"$dir/int.err" &
+pid=$!
+sleep 3
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+sed 's/^/# /' "$dir/int.err" | grep -v '^# kscan: ' | tail -n 5
+id=$(meta int scan_id)
+status=$(ip netns exec "$scan" "$KSCANCTL" status "$id")
+echo "$status" | sed 's/^/# /'
+results "$dir/int.csv" >"$dir/int.got"
+[ $rc -eq 0 ] && [ "$(meta int interrupted)" = True ] &&
+	[ "$(meta int state)" = aborted ] && [ "$(meta int reason)" = stopped ] &&
+	[ "$(meta int sent)" -lt 65536 ] &&
+	[ "$(meta int valid)" -eq "$(wc -l <"$dir/int.got")" ] &&
+	[ -s "$dir/int.got" ] && [ -z "$(uniq -d "$dir/int.got")" ] &&
+	[ -z "$(comm -13 "$dir/expected" "$dir/int.got")" ] &&
+	grep -Eq "^$id +ks0 +aborted +stopped" <<<"$status"
+log_test $? "SIGINT: exit 0, results flushed and valid, metadata, scan aborted/stopped"
+
+# Malformed input: exit 2 and a message naming the flag.
+bad()
+{
+	local flag=$1 out rc
+	shift
+	out=$(ip netns exec "$scan" "$KSCANCTL" start -p 80 -b /dev/null "$@" \
+		198.18.0.1 2>&1)
+	rc=$?
+	[ $rc -eq 2 ] && grep -q -- "$flag" <<<"$out" ||
+		{ echo "# $*: exit $rc: $out"; return 1; }
+}
+bad --bandwidth -B 10X && bad --cooldown-time -c x &&
+	bad --output-module -O xml && bad --output-fields -f saddr,nope &&
+	bad --engine --engine afxdp && bad --rx --rx dpdk &&
+	bad --config-file -C /nonexistent && bad --interface -i nosuchdev0 &&
+	bad --detach --detach --rx afpacket
+log_test $? "malformed options exit 2 naming the flag"
+
+exit $ret
