@@ -13,6 +13,25 @@
 #include "kscan.h"
 
 /*
+ * A probe the device did not take (@ret is not NETDEV_TX_OK): a busy
+ * device left the skb with us, so drop the reference taken for it and
+ * send the same skb later; anything else consumed it unsent, so the probe
+ * is rebuilt later (a recycled skb is back in the pool's hands).
+ */
+static void kscan_xmit_refused(struct kscan_gen *gen, struct kscan_pkt *pkt,
+			       int ret, bool recycle)
+{
+	if (ret == NETDEV_TX_BUSY) {
+		if (recycle)
+			refcount_dec(&pkt->skb->users);
+		gen->tx_busy++;
+	} else {
+		gen->errors++;
+		pkt->skb = NULL;
+	}
+}
+
+/*
  * KSCAN_XMIT_BURST: the driver's ndo_start_xmit() under the queue lock,
  * qdisc bypassed, with xmit_more set on all but the last of the burst so
  * that the driver rings its doorbell once.
@@ -48,18 +67,7 @@ static u32 kscan_xmit_burst(struct kscan_gen *gen, struct kscan_pkt *pkts,
 			done++;
 			continue;
 		}
-		if (ret == NETDEV_TX_BUSY) {
-			/* Not consumed: send the same skb again later. */
-			if (recycle)
-				refcount_dec(&skb->users);
-			gen->tx_busy++;
-		} else {
-			/* Consumed but not sent: rebuild it later (a
-			 * recycled skb is back in the pool's hands).
-			 */
-			gen->errors++;
-			pkts[done].skb = NULL;
-		}
+		kscan_xmit_refused(gen, &pkts[done], ret, recycle);
 		break;
 	}
 	HARD_TX_UNLOCK(dev, txq);
@@ -87,14 +95,7 @@ static u32 kscan_xmit_direct(struct kscan_gen *gen, struct kscan_pkt *pkts,
 			done++;
 			continue;
 		}
-		if (ret == NETDEV_TX_BUSY) {
-			if (recycle)
-				refcount_dec(&skb->users);
-			gen->tx_busy++;
-		} else {
-			gen->errors++;
-			pkts[done].skb = NULL;
-		}
+		kscan_xmit_refused(gen, &pkts[done], ret, recycle);
 		break;
 	}
 	gen->sent += done;

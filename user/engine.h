@@ -60,6 +60,13 @@ struct kscan_rx_ops {
 	void (*close)(void *state);
 };
 
+/*
+ * For engines' open(): check @cfg and find its interface. Returns the
+ * ifindex, or a negative errno with a sentence in @err naming @engine.
+ */
+int kscan_rx_check_config(const struct kscan_rx_config *cfg,
+			  const char *engine, char *err, size_t errlen);
+
 extern const struct kscan_rx_ops kscan_rx_afxdp;
 extern const struct kscan_rx_ops kscan_rx_afpacket;
 

@@ -138,11 +138,9 @@ static int afpacket_open(const struct kscan_rx_config *cfg, void **state,
 	int ret;
 
 	*state = NULL;
-	if (!cfg->ifname || cfg->sport_first > cfg->sport_last) {
-		snprintf(err, errlen,
-			 "AF_PACKET: no interface or an empty port range");
-		return -EINVAL;
-	}
+	ret = kscan_rx_check_config(cfg, "AF_PACKET", err, errlen);
+	if (ret < 0)
+		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
@@ -151,15 +149,7 @@ static int afpacket_open(const struct kscan_rx_config *cfg, void **state,
 	s->fd = -1;
 	s->verbose = cfg->verbose;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname);
-	s->ifindex = cfg->ifindex > 0 ? cfg->ifindex :
-					(int)if_nametoindex(cfg->ifname);
-	if (!s->ifindex) {
-		snprintf(err, errlen,
-			 "no interface %s in this network namespace",
-			 cfg->ifname);
-		ret = -ENODEV;
-		goto fail;
-	}
+	s->ifindex = ret;
 
 	/* Protocol 0: nothing is queued before bind(), filter in place. */
 	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);

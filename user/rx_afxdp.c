@@ -379,11 +379,9 @@ static int afxdp_open(const struct kscan_rx_config *cfg, void **state,
 	int ret;
 
 	*state = NULL;
-	if (!cfg->ifname || cfg->sport_first > cfg->sport_last) {
-		snprintf(err, errlen,
-			 "AF_XDP: no interface or an empty port range");
-		return -EINVAL;
-	}
+	ret = kscan_rx_check_config(cfg, "AF_XDP", err, errlen);
+	if (ret < 0)
+		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
@@ -392,15 +390,7 @@ static int afxdp_open(const struct kscan_rx_config *cfg, void **state,
 	s->stats_fd = -1;
 	s->verbose = cfg->verbose;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname);
-	s->ifindex = cfg->ifindex > 0 ? cfg->ifindex :
-					(int)if_nametoindex(cfg->ifname);
-	if (!s->ifindex) {
-		snprintf(err, errlen,
-			 "no interface %s in this network namespace",
-			 cfg->ifname);
-		free(s);
-		return -ENODEV;
-	}
+	s->ifindex = ret;
 	s->nq = afxdp_rx_queues(s->ifname);
 	s->rx_frames = afxdp_rx_frames(s->nq);
 
