@@ -85,7 +85,8 @@ bench_pktgen()
 bench_zmap() # DEV THREADS
 {
 	local dev=$1 threads=$2 pid pps
-	zmap -q -i "$dev" -G "$GW" -S 198.18.0.1 -p 80 -b "$empty" -r 100000000 \
+	# -r 0: no rate limit (the fastest zmap sends here)
+	zmap -q -i "$dev" -G "$GW" -S 198.18.0.1 -p 80 -b "$empty" -r 0 \
 		-T "$threads" -c 0 -t $((WARMUP + WINDOW + 5)) -o /dev/null \
 		198.18.0.0/15 >/dev/null 2>&1 &
 	pid=$!
