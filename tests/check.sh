@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 suites=(
 	"unit:make -s unit"
 	"tools:make -s tools-test"
+	"fuzz:tests/fuzz/run"
 	"kunit:tests/kunit/run"
 	"dkms:tests/dkms.sh check"
 	"lab:tests/vm/selftest"

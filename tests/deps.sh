@@ -11,7 +11,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 	libbpf-dev libxdp-dev
 	# tests: cmocka, KUnit on UML, the lab VM and what runs in it
-	libcmocka-dev
+	libcmocka-dev libclang-rt-14-dev
 	linux-source-6.1 python3 flex bison bc libelf-dev libssl-dev xz-utils rsync
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 util-linux libcap2-bin tcpdump ethtool
