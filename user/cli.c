@@ -202,10 +202,17 @@ static int kscan_opt_source_ip(const struct kscan_cli_option *opt, void *cfg,
 			       const char *value, char *err, size_t errlen)
 {
 	struct kscan_start_config *sc = cfg;
+	u32 first, last, list[KSCAN_MAX_SADDRS], n;
 
 	(void)opt;
-	return kscan_parse_addr_range(value, &sc->saddr_first, &sc->saddr_last,
-				      err, errlen);
+	if (kscan_parse_saddrs(value, &first, &last, list, &n, err, errlen))
+		return -1;
+	/* the last -S wins, a range over a list too */
+	sc->saddr_first = first;
+	sc->saddr_last = last;
+	memcpy(sc->saddr_list, list, n * sizeof(list[0]));
+	sc->nr_saddrs = n;
+	return 0;
 }
 
 static int kscan_opt_source_port(const struct kscan_cli_option *opt,
@@ -432,10 +439,11 @@ static const struct kscan_cli_option kscan_start_options[] = {
 	  .parse = kscan_opt_mac,
 	  .expect = "a MAC address like 02:00:00:00:00:01" },
 	{ .id = KSCAN_OPT_SOURCE_IP, .name = "source-ip", .short_name = 'S',
-	  .metavar = "ADDR[-ADDR]",
-	  .help = "source address, or a range the probes are spread over "
-		  "(default: the preferred source of the route to the first "
-		  "target)",
+	  .metavar = "ADDR[-ADDR|,ADDR...]",
+	  .help = "source address, a range, or a list of up to 256 distinct "
+		  "addresses such as 198.18.0.1,198.18.0.7; target address "
+		  "d is probed from entry d%n of the n sources (default: "
+		  "the preferred source of the route to the first target)",
 	  .parse = kscan_opt_source_ip },
 	{ .id = KSCAN_OPT_SOURCE_PORT, .name = "source-port", .short_name = 's',
 	  .metavar = "A-B",

@@ -99,8 +99,11 @@ struct kscan_start_config {
 	bool given[__KSCAN_OPT_MAX];
 	const char *ifname;
 	u8 gateway_mac[6];
-	u32 saddr_first;
+	u32 saddr_first;	/* with a list: list[0] */
 	u32 saddr_last;
+	/* -S A,B,...: the sources in order, target d uses list[d mod n] */
+	u32 saddr_list[KSCAN_MAX_SADDRS];
+	u32 nr_saddrs;		/* 0: the range saddr_first..saddr_last */
 	u16 sport_first;
 	u16 sport_last;
 	u16 *ports;		/* sorted, distinct; malloc'ed */

@@ -91,9 +91,16 @@ void kscan_metadata_write(FILE *out, const struct kscan_metadata *m)
 	kscan_json_u64(out, "scan_id", m->scan_id, &first);
 	kscan_json_str(out, "interface", m->ifname, &first);
 	kscan_json_key(out, "source_ip", &first);
-	fprintf(out, "\"%s", kscan_ipv4_str(cfg->saddr_first, a));
-	if (cfg->saddr_last != cfg->saddr_first)
-		fprintf(out, "-%s", kscan_ipv4_str(cfg->saddr_last, b));
+	/* as -S takes it: "A", "A-B", or the list "A,B,C" in order */
+	if (cfg->nr_saddrs) {
+		for (v = 0; v < cfg->nr_saddrs; v++)
+			fprintf(out, "%c%s", v ? ',' : '"',
+				kscan_ipv4_str(cfg->saddr_list[v], a));
+	} else {
+		fprintf(out, "\"%s", kscan_ipv4_str(cfg->saddr_first, a));
+		if (cfg->saddr_last != cfg->saddr_first)
+			fprintf(out, "-%s", kscan_ipv4_str(cfg->saddr_last, b));
+	}
 	fputc('"', out);
 	kscan_json_key(out, "source_ports", &first);
 	fprintf(out, "\"%u-%u\"", cfg->sport_first, cfg->sport_last);

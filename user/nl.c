@@ -274,7 +274,8 @@ size_t kscan_nl_start_size(const struct kscan_start_request *req)
 	       NLA_ALIGN((size_t)req->nr_ports *
 			 sizeof(struct kscan_port_range)) +
 	       NLA_ALIGN((size_t)req->nr_tx_queues * sizeof(uint16_t)) +
-	       NLA_ALIGN((size_t)req->nr_tx_cpus * sizeof(uint32_t));
+	       NLA_ALIGN((size_t)req->nr_tx_cpus * sizeof(uint32_t)) +
+	       NLA_HDRLEN + NLA_ALIGN((size_t)req->nr_saddrs * sizeof(uint32_t));
 }
 
 uint32_t kscan_nl_port_ranges(const uint16_t *ports, uint32_t nr_ports)
@@ -315,25 +316,39 @@ static int kscan_nl_put_ports(struct nl_msg *msg, const uint16_t *ports,
 int kscan_nl_put_start(struct nl_msg *msg,
 		       const struct kscan_start_request *req)
 {
+	uint32_t i, be, be_saddrs[KSCAN_MAX_SADDRS];
 	struct nlattr *nest = NULL;
-	uint32_t i, be;
 
 	if (req->nr_intervals > KSCAN_MAX_INTERVALS ||
 	    kscan_nl_port_ranges(req->ports, req->nr_ports) >
-		    KSCAN_MAX_PORT_RANGES)
+		    KSCAN_MAX_PORT_RANGES ||
+	    (req->saddr_list && req->nr_saddrs > KSCAN_MAX_SADDRS))
 		return -EMSGSIZE;
+	if (req->saddr_list && !req->nr_saddrs)
+		return -EINVAL;
 
 	if (nla_put_u32(msg, KSCAN_A_IFINDEX, req->ifindex) ||
 	    (req->has_src_mac &&
 	     nla_put(msg, KSCAN_A_SRC_MAC, 6, req->src_mac)) ||
 	    nla_put(msg, KSCAN_A_DST_MAC, 6, req->dst_mac))
 		return -EMSGSIZE;
-	be = htonl(req->saddr_first);
-	if (nla_put(msg, KSCAN_A_SADDR_FIRST, sizeof(be), &be))
-		return -EMSGSIZE;
-	be = htonl(req->saddr_last);
-	if (nla_put(msg, KSCAN_A_SADDR_LAST, sizeof(be), &be) ||
-	    nla_put_u16(msg, KSCAN_A_SPORT_FIRST, req->sport_first) ||
+	if (req->saddr_list) {
+		/* exclusive with SADDR_FIRST/LAST */
+		for (i = 0; i < req->nr_saddrs; i++)
+			be_saddrs[i] = htonl(req->saddr_list[i]);
+		if (nla_put(msg, KSCAN_A_SADDR_LIST,
+			    (int)(req->nr_saddrs * sizeof(be_saddrs[0])),
+			    be_saddrs))
+			return -EMSGSIZE;
+	} else {
+		be = htonl(req->saddr_first);
+		if (nla_put(msg, KSCAN_A_SADDR_FIRST, sizeof(be), &be))
+			return -EMSGSIZE;
+		be = htonl(req->saddr_last);
+		if (nla_put(msg, KSCAN_A_SADDR_LAST, sizeof(be), &be))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u16(msg, KSCAN_A_SPORT_FIRST, req->sport_first) ||
 	    nla_put_u16(msg, KSCAN_A_SPORT_LAST, req->sport_last))
 		return -EMSGSIZE;
 

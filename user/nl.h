@@ -39,6 +39,11 @@ struct kscan_start_request {
 	uint8_t dst_mac[6];
 	uint32_t saddr_first;
 	uint32_t saddr_last;
+	/* non-NULL: KSCAN_A_SADDR_LIST of these 1..KSCAN_MAX_SADDRS sources
+	 * instead of SADDR_FIRST/LAST
+	 */
+	const uint32_t *saddr_list;
+	uint32_t nr_saddrs;
 	uint16_t sport_first;
 	uint16_t sport_last;
 	const struct kscan_interval *intervals;

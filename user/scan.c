@@ -205,7 +205,9 @@ long long kscan_dryrun(const struct kscan_start_config *cfg,
 {
 	struct kscan_probe_plan probe_plan = {
 		.saddr_first = cfg->saddr_first,
-		.saddr_count = cfg->saddr_last - cfg->saddr_first + 1,
+		.saddr_count = cfg->nr_saddrs ? cfg->nr_saddrs :
+				cfg->saddr_last - cfg->saddr_first + 1,
+		.saddr_list = cfg->nr_saddrs ? cfg->saddr_list : NULL,
 		.sport_first = cfg->sport_first,
 		.sport_count = (u32)cfg->sport_last - cfg->sport_first + 1,
 	};
@@ -263,6 +265,10 @@ void kscan_start_request_fill(struct kscan_start_request *req,
 	memcpy(req->dst_mac, cfg->gateway_mac, sizeof(req->dst_mac));
 	req->saddr_first = cfg->saddr_first;
 	req->saddr_last = cfg->saddr_last;
+	if (cfg->nr_saddrs) {
+		req->saddr_list = cfg->saddr_list;
+		req->nr_saddrs = cfg->nr_saddrs;
+	}
 	req->sport_first = cfg->sport_first;
 	req->sport_last = cfg->sport_last;
 	req->intervals = plan->targets.iv;
@@ -848,7 +854,10 @@ static int kscan_run_prepare(struct kscan_run *run)
 				 (u32)plan->targets.nr, cfg->ports,
 				 cfg->nr_ports, plan->key, cfg->saddr_first,
 				 cfg->saddr_last, cfg->sport_first,
-				 cfg->sport_last, cfg->probes)) {
+				 cfg->sport_last, cfg->probes) ||
+	    (cfg->nr_saddrs &&
+	     kscan_validator_set_saddr_list(&run->validator, cfg->saddr_list,
+					    cfg->nr_saddrs))) {
 		fprintf(stderr, "kscanctl: out of memory for the validator\n");
 		return -1;
 	}

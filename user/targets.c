@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uapi/linux/kscan.h>
+
 #include "targets.h"
 
 static int kscan_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -401,8 +403,9 @@ int kscan_parse_port_range(const char *text, u16 *first, u16 *last,
 	return 0;
 }
 
-int kscan_parse_addr_range(const char *text, u32 *first, u32 *last,
-			   char *err, size_t errlen)
+/* "A" or "A-B"; @forms names what the caller accepts, for the message. */
+static int kscan_addr_range(const char *text, u32 *first, u32 *last,
+			    const char *forms, char *err, size_t errlen)
 {
 	char a_str[16], b_str[16];
 	const char *p = text;
@@ -427,8 +430,76 @@ int kscan_parse_addr_range(const char *text, u32 *first, u32 *last,
 	*last = b;
 	return 0;
 bad:
-	return kscan_fail(err, errlen,
-			  "expected an IPv4 address (198.18.0.1) or a range "
-			  "(198.18.0.1-198.18.0.4), got '%s'",
-			  text);
+	return kscan_fail(err, errlen, "expected %s, got '%s'", forms, text);
+}
+
+int kscan_parse_addr_range(const char *text, u32 *first, u32 *last,
+			   char *err, size_t errlen)
+{
+	return kscan_addr_range(text, first, last,
+				"an IPv4 address (198.18.0.1) or a range "
+				"(198.18.0.1-198.18.0.4)",
+				err, errlen);
+}
+
+int kscan_parse_saddrs(const char *text, u32 *first, u32 *last, u32 *list,
+		       u32 *nr_list, char *err, size_t errlen)
+{
+	u32 total = 1, n = 0, a, i;
+	const char *p, *elem;
+	char a_str[16];
+
+	if (!strchr(text, ',')) {
+		if (kscan_addr_range(text, first, last, KSCAN_SADDR_FORMS, err,
+				     errlen))
+			return -1;
+		*nr_list = 0;
+		return 0;
+	}
+	for (p = text; *p; p++)
+		total += *p == ',';
+	if (total > KSCAN_MAX_SADDRS)
+		return kscan_fail(err, errlen,
+				  "at most %d source addresses, got %u in the list",
+				  KSCAN_MAX_SADDRS, total);
+	for (p = text; ; p++) {
+		int len;
+
+		elem = p;
+		len = (int)strcspn(elem, ",");
+		if (kscan_scan_ipv4(&p, &a) || (*p && *p != ',')) {
+			char lo[40], *hi;
+			u32 x;
+
+			/* "A-B" in a list: a range cannot be mixed in */
+			if (len < (int)sizeof(lo)) {
+				memcpy(lo, elem, (size_t)len);
+				lo[len] = '\0';
+				hi = strchr(lo, '-');
+				if (hi) {
+					*hi++ = '\0';
+					if (!kscan_parse_ipv4(lo, &x) &&
+					    !kscan_parse_ipv4(hi, &x))
+						return kscan_fail(err, errlen,
+								  "a list of source addresses cannot hold a range, got '%.*s' in '%s': give one range alone, or list every address",
+								  len, elem, text);
+				}
+			}
+			return kscan_fail(err, errlen,
+					  "expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got '%.*s' in '%s'",
+					  len, elem, text);
+		}
+		for (i = 0; i < n; i++)
+			if (list[i] == a)
+				return kscan_fail(err, errlen,
+						  "%s is listed twice in '%s': give each source address once",
+						  kscan_ipv4_str(a, a_str),
+						  text);
+		list[n++] = a;
+		if (!*p)
+			break;
+	}
+	*first = *last = list[0];
+	*nr_list = n;
+	return 0;
 }

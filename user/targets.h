@@ -74,6 +74,20 @@ int kscan_parse_port_range(const char *text, u16 *first, u16 *last,
 int kscan_parse_addr_range(const char *text, u32 *first, u32 *last,
 			   char *err, size_t errlen);
 
+/* The forms -S accepts, for error messages and --help. */
+#define KSCAN_SADDR_FORMS                                                 \
+	"an IPv4 address (198.18.0.1), a range (198.18.0.1-198.18.0.4) or " \
+	"a list (198.18.0.1,198.18.0.7,198.18.0.3)"
+
+/*
+ * -S: "A" or "A-B" (A <= B), a range into *first and *last with *nr_list
+ * 0; or "A,B,..." (no ranges), 2..KSCAN_MAX_SADDRS distinct addresses in
+ * the order given into @list (room for KSCAN_MAX_SADDRS) and *nr_list,
+ * with *first = *last = list[0]. Probes to target d use list[d mod n].
+ */
+int kscan_parse_saddrs(const char *text, u32 *first, u32 *last, u32 *list,
+		       u32 *nr_list, char *err, size_t errlen);
+
 /* "198.18.0.1" from host-numeric 0xc6120001; @buf holds 16 bytes. */
 const char *kscan_ipv4_str(u32 addr, char buf[16]);
 

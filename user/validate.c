@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uapi/linux/kscan.h>
+
 #include "validate.h"
 
 #define KSCAN_ETH_P_8021Q 0x8100
@@ -36,9 +38,28 @@ int kscan_validator_init(struct kscan_validator *v,
 	return 0;
 }
 
+int kscan_validator_set_saddr_list(struct kscan_validator *v,
+				   const u32 *list, u32 n)
+{
+	u32 *copy;
+
+	if (!n || n > KSCAN_MAX_SADDRS)
+		return -1;
+	copy = malloc(n * sizeof(*copy));
+	if (!copy)
+		return -1;
+	memcpy(copy, list, n * sizeof(*copy));
+	free(v->saddr_list);
+	v->saddr_list = copy;
+	v->saddr_first = list[0];
+	v->saddr_count = n;
+	return 0;
+}
+
 void kscan_validator_free(struct kscan_validator *v)
 {
 	free(v->prefix);
+	free(v->saddr_list);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -129,7 +150,8 @@ enum kscan_verdict kscan_validate(const struct kscan_validator *v,
 		return KSCAN_V_NOT_PORT;
 
 	/* The reply goes from the target to the source our probe used. */
-	if (pkt->daddr != v->saddr_first + pkt->saddr % v->saddr_count)
+	if (pkt->daddr != kscan_probe_saddr(v->saddr_first, v->saddr_count,
+					    v->saddr_list, pkt->saddr))
 		return KSCAN_V_COOKIE;
 	probe = kscan_cookie_check(&v->key, pkt->daddr, pkt->saddr, pkt->dport,
 				   pkt->sport, pkt->ack, v->sport_first,

@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "kscan/cookie.h"
+#include "kscan/probe.h"
 #include "kscan/syn.h"
 #include "kscan/target.h"
 
@@ -47,6 +48,7 @@ struct kscan_validator {
 	struct kscan_key key;
 	u32 saddr_first;
 	u32 saddr_count;
+	u32 *saddr_list;		/* owned; NULL: the range */
 	u16 sport_first;
 	u32 sport_count;
 	u32 probes;
@@ -73,6 +75,14 @@ int kscan_validator_init(struct kscan_validator *v,
 			 u32 saddr_last, u16 sport_first, u16 sport_last,
 			 u32 probes);
 void kscan_validator_free(struct kscan_validator *v);
+
+/*
+ * The scan's sources are @list (1..KSCAN_MAX_SADDRS addresses, copied) in
+ * place of the range given to kscan_validator_init(). Returns 0, or -1
+ * for a bad count or when memory is short.
+ */
+int kscan_validator_set_saddr_list(struct kscan_validator *v,
+				   const u32 *list, u32 n);
 
 /* Judge one frame; @r is filled as far as it was parsed. */
 enum kscan_verdict kscan_validate(const struct kscan_validator *v,

@@ -28,6 +28,22 @@ struct kscan_probe_plan {
 	u32 sport_count;	/* >= 1 */
 };
 
+/*
+ * The source address the scan uses for target @daddr: entry daddr mod
+ * count of a list, or first + daddr mod count of a range. Replies must come
+ * back to it (user/validate.c checks them with this very function).
+ */
+static inline u32 kscan_probe_saddr(u32 saddr_first, u32 saddr_count,
+				    const u32 *saddr_list, u32 daddr)
+{
+	/* Most scans have one source address: skip the division then. */
+	if (saddr_count == 1)
+		return saddr_list ? saddr_list[0] : saddr_first;
+	if (saddr_list)
+		return saddr_list[daddr % saddr_count];
+	return saddr_first + daddr % saddr_count;
+}
+
 /* Fill every field of @f but tsval; returns the probe number. */
 static inline u32 kscan_probe_fields(const struct kscan_probe_plan *plan,
 				     u64 index, struct kscan_syn_fields *f)
@@ -39,14 +55,8 @@ static inline u32 kscan_probe_fields(const struct kscan_probe_plan *plan,
 	kscan_target_at(&plan->ts, index, &daddr, &dport, &probe);
 	f->daddr = daddr;
 	f->dport = dport;
-	/* Most scans have one source address: skip the division then. */
-	if (plan->saddr_count == 1)
-		f->saddr = plan->saddr_list ? plan->saddr_list[0] :
-					      plan->saddr_first;
-	else if (plan->saddr_list)
-		f->saddr = plan->saddr_list[daddr % plan->saddr_count];
-	else
-		f->saddr = plan->saddr_first + daddr % plan->saddr_count;
+	f->saddr = kscan_probe_saddr(plan->saddr_first, plan->saddr_count,
+				     plan->saddr_list, daddr);
 	h = kscan_cookie_hash(&plan->key, f->saddr, daddr, plan->sport_first,
 			      dport);
 	f->seq = kscan_cookie_seq(h);

@@ -299,7 +299,17 @@ static void test_start_value_rejections(void **state)
 		{ "-C", "/nonexistent/kscan.conf", "--config-file: cannot read /nonexistent/kscan.conf: No such file or directory" },
 		{ "-i", "", "--interface: expected a network device name (e.g. eth0), got ''" },
 		{ "-i", "averyverylongname", "--interface: expected a network device name (e.g. eth0), got 'averyverylongname'" },
-		{ "-S", "198.18.0.0/24", "--source-ip: expected an IPv4 address (198.18.0.1) or a range (198.18.0.1-198.18.0.4), got '198.18.0.0/24'" },
+		{ "-S", "198.18.0.0/24", "--source-ip: expected an IPv4 address (198.18.0.1), a range (198.18.0.1-198.18.0.4) or a list (198.18.0.1,198.18.0.7,198.18.0.3), got '198.18.0.0/24'" },
+		{ "-S", "198.18.0.1,198.18.0.7,198.18.0.1", "--source-ip: 198.18.0.1 is listed twice in '198.18.0.1,198.18.0.7,198.18.0.1': give each source address once" },
+		{ "-S", "198.18.0.1,198.18.0.256", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got '198.18.0.256' in '198.18.0.1,198.18.0.256'" },
+		{ "-S", "198.18.0.1,x,198.18.0.2", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got 'x' in '198.18.0.1,x,198.18.0.2'" },
+		{ "-S", "198.18.0.1, 198.18.0.2", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got ' 198.18.0.2' in '198.18.0.1, 198.18.0.2'" },
+		{ "-S", "198.18.0.01,198.18.0.2", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got '198.18.0.01' in '198.18.0.01,198.18.0.2'" },
+		{ "-S", "198.18.0.1,", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got '' in '198.18.0.1,'" },
+		{ "-S", ",198.18.0.1", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got '' in ',198.18.0.1'" },
+		{ "-S", "198.18.0.1,,198.18.0.2", "--source-ip: expected a list of IPv4 addresses like 198.18.0.1,198.18.0.7, got '' in '198.18.0.1,,198.18.0.2'" },
+		{ "-S", "198.18.0.1,198.18.0.2-198.18.0.4", "--source-ip: a list of source addresses cannot hold a range, got '198.18.0.2-198.18.0.4' in '198.18.0.1,198.18.0.2-198.18.0.4': give one range alone, or list every address" },
+		{ "-S", "198.18.0.9-198.18.0.1,198.18.0.2", "--source-ip: a list of source addresses cannot hold a range, got '198.18.0.9-198.18.0.1' in '198.18.0.9-198.18.0.1,198.18.0.2': give one range alone, or list every address" },
 		{ "-s", "61000-32768", "--source-port: port range '61000-32768' ends before it starts: did you mean 32768-61000?" },
 		{ "-p", "0", "--target-ports: expected a list of ports 1-65535 and ranges, e.g. 80,443,8000-8010, got '0'" },
 		{ "--tx-queues", "0,0", "--tx-queues: 0 is listed twice in '0,0'" },
@@ -483,6 +493,67 @@ static void test_start_repeated_option(void **state)
 	kscan_start_config_free(&cfg);
 }
 
+/* "A,B,...": the list in order, up to 256; the last -S wins. */
+static void test_start_source_list(void **state)
+{
+	struct kscan_start_config cfg;
+	char err[512], *list, *p;
+	u32 i;
+
+	(void)state;
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, "-i", "eth0",
+		"-G", "02:00:00:00:00:01", "-p", "80", "-S",
+		"198.18.0.1,198.18.0.7,198.18.0.3", "198.18.1.1", NULL), 0);
+	assert_string_equal(err, "");
+	assert_true(cfg.given[KSCAN_OPT_SOURCE_IP]);
+	assert_int_equal(cfg.nr_saddrs, 3);
+	assert_int_equal(cfg.saddr_list[0], IP4(198, 18, 0, 1));
+	assert_int_equal(cfg.saddr_list[1], IP4(198, 18, 0, 7));
+	assert_int_equal(cfg.saddr_list[2], IP4(198, 18, 0, 3));
+	assert_int_equal(cfg.saddr_first, IP4(198, 18, 0, 1));
+	assert_int_equal(cfg.saddr_last, IP4(198, 18, 0, 1));
+	kscan_start_config_free(&cfg);
+
+	/* one address and a range stay a range */
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+				     "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.nr_saddrs, 0);
+	kscan_start_config_free(&cfg);
+
+	/* a range after a list replaces it, and a list after a range */
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-S", "198.18.0.1,198.18.0.2", "-S", "198.18.0.5-198.18.0.6",
+		"198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.nr_saddrs, 0);
+	assert_int_equal(cfg.saddr_first, IP4(198, 18, 0, 5));
+	assert_int_equal(cfg.saddr_last, IP4(198, 18, 0, 6));
+	kscan_start_config_free(&cfg);
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-S", "198.18.0.2,198.18.0.1", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.nr_saddrs, 2);
+	assert_int_equal(cfg.saddr_list[0], IP4(198, 18, 0, 2));
+	assert_int_equal(cfg.saddr_list[1], IP4(198, 18, 0, 1));
+	kscan_start_config_free(&cfg);
+
+	/* 256 distinct addresses: 198.18.0.0 .. 198.18.0.255; 257 refused */
+	list = calloc(1, 257 * 16);
+	p = list;
+	for (i = 0; i < 256; i++)
+		p += sprintf(p, "%s198.18.0.%u", i ? "," : "", i);
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-S", list, "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.nr_saddrs, 256);
+	assert_int_equal(cfg.saddr_list[0], IP4(198, 18, 0, 0));
+	assert_int_equal(cfg.saddr_list[255], IP4(198, 18, 0, 255));
+	kscan_start_config_free(&cfg);
+	strcpy(p, ",198.18.1.0");
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+		"-S", list, "198.18.1.1", NULL), -1);
+	assert_string_equal(err, "--source-ip: at most 256 source addresses, got 257 in the list");
+	kscan_start_config_free(&cfg);
+	free(list);
+}
+
 static int id_parse(const struct kscan_cli_command *cmd, bool required,
 		    struct kscan_id_config *cfg, char *err, size_t errlen,
 		    const char *first, ...)
@@ -555,6 +626,8 @@ static void test_help_is_generated(void **state)
 	assert_non_null(strstr(text, "\n  -r, --rate PPS              packets per second"));
 	assert_non_null(strstr(text, "\n      --seed N                permutation seed"));
 	assert_non_null(strstr(text, "/etc/kscan/blocklist.conf if"));
+	assert_non_null(strstr(text, "\n  -S, --source-ip ADDR[-ADDR|,ADDR...]\n"));
+	assert_non_null(strstr(text, "198.18.0.1,198.18.0.7;"));
 	for (opt = kscan_start_command.options; opt->name; opt++) {
 		if (opt->short_name)
 			snprintf(line, sizeof(line), "  -%c, --%s%s%s",
@@ -727,6 +800,55 @@ static void test_dryrun_is_the_target_space(void **state)
 	free_args(a);
 }
 
+/*
+ * -S with a list: the probes to target d come from list[d mod n], as the
+ * module sends them (kscan_probe_fields()), with valid cookies for that
+ * source; every source is used.
+ */
+static void test_dryrun_source_list(void **state)
+{
+	static const u32 list[] = {
+		IP4(198, 18, 0, 9), IP4(198, 18, 0, 1), IP4(198, 18, 0, 5),
+	};
+	struct kscan_start_config cfg;
+	struct kscan_plan plan;
+	struct probe_line lines[64];
+	bool used[3] = { false };
+	struct kscan_key key;
+	struct args *a;
+	char err[512];
+	size_t n, i;
+
+	(void)state;
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), &a, "--dryrun",
+		"-S", "198.18.0.9,198.18.0.1,198.18.0.5", "-s", "40000-40009",
+		"-p", "80", "-P", "2", "--seed", "7", "--key",
+		"000102030405060708090a0b0c0d0e0f", "-b", "/dev/null",
+		"198.18.1.0/29", "198.18.1.9", NULL), 0);
+	assert_int_equal(kscan_plan_build(&cfg, ".", &plan, err, sizeof(err)), 0);
+	kscan_key_from_bytes(&key, plan.key);
+
+	n = run_dryrun(&cfg, &plan, lines, ARRAY_LEN(lines));
+	assert_int_equal(n, 18);	/* 9 addresses x 1 port x 2 probes */
+	for (i = 0; i < n; i++) {
+		u32 want = list[lines[i].daddr % 3];
+
+		assert_int_equal(lines[i].saddr, want);
+		used[lines[i].daddr % 3] = true;
+		assert_int_equal(kscan_cookie_check(&key, lines[i].saddr,
+						    lines[i].daddr,
+						    lines[i].sport,
+						    lines[i].dport,
+						    lines[i].seq + 1, 40000,
+						    10, 2),
+				 (int)lines[i].probe);
+	}
+	assert_true(used[0] && used[1] && used[2]);
+	kscan_plan_free(&plan);
+	kscan_start_config_free(&cfg);
+	free_args(a);
+}
+
 static void test_plan_blocklist(void **state)
 {
 	struct kscan_start_config cfg;
@@ -814,10 +936,12 @@ int main(void)
 		cmocka_unit_test(test_start_rules),
 		cmocka_unit_test(test_start_bandwidth_and_rx_rules),
 		cmocka_unit_test(test_start_repeated_option),
+		cmocka_unit_test(test_start_source_list),
 		cmocka_unit_test(test_stop_status_operands),
 		cmocka_unit_test(test_help_is_generated),
 		cmocka_unit_test(test_value_helpers),
 		cmocka_unit_test(test_dryrun_is_the_target_space),
+		cmocka_unit_test(test_dryrun_source_list),
 		cmocka_unit_test(test_plan_blocklist),
 		cmocka_unit_test(test_default_blocklist_path),
 	};

@@ -109,6 +109,46 @@ static void test_config_both_syntaxes(void **state)
 	free(path);
 }
 
+/* The source-ip key takes a list as -S does; -S on the command line wins. */
+static void test_config_source_list(void **state)
+{
+	char *path = write_conf("source-ip 198.18.0.1,198.18.0.7,198.18.0.3\n"
+				"target-ports 80\n");
+	char *dup = write_conf("source-ip = 198.18.0.1,198.18.0.1\n");
+	struct kscan_start_config cfg;
+	struct args a;
+	char err[512], want[640];
+
+	(void)state;
+	assert_int_equal(parse(&cfg, &a, NULL, err, sizeof(err), "-C", path,
+			       "198.18.1.1", NULL), 0);
+	assert_true(cfg.given[KSCAN_OPT_SOURCE_IP]);
+	assert_int_equal(cfg.nr_saddrs, 3);
+	assert_int_equal(cfg.saddr_list[1], 198u << 24 | 18 << 16 | 7);
+	kscan_start_config_free(&cfg);
+	args_free(&a);
+
+	assert_int_equal(parse(&cfg, &a, NULL, err, sizeof(err), "-C", path,
+			       "-S", "198.18.0.9", "198.18.1.1", NULL), 0);
+	assert_int_equal(cfg.nr_saddrs, 0);
+	assert_int_equal(cfg.saddr_first, 198u << 24 | 18 << 16 | 9);
+	kscan_start_config_free(&cfg);
+	args_free(&a);
+
+	assert_int_equal(parse(&cfg, &a, NULL, err, sizeof(err), "-C", dup,
+			       "-p", "1", "198.18.1.1", NULL), -1);
+	snprintf(want, sizeof(want),
+		 "%s:1: --source-ip: 198.18.0.1 is listed twice in '198.18.0.1,198.18.0.1': give each source address once",
+		 dup);
+	assert_string_equal(err, want);
+	kscan_start_config_free(&cfg);
+	args_free(&a);
+	unlink(path);
+	unlink(dup);
+	free(path);
+	free(dup);
+}
+
 /* Options on the command line win over the file, in any order. */
 static void test_config_flags_win(void **state)
 {
@@ -215,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_both_syntaxes),
 		cmocka_unit_test(test_config_flags_win),
+		cmocka_unit_test(test_config_source_list),
 		cmocka_unit_test(test_config_rejections),
 		cmocka_unit_test(test_config_example),
 	};

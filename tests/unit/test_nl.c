@@ -198,6 +198,74 @@ static void test_start_optional_attributes(void **state)
 }
 
 /*
+ * A list of sources: KSCAN_A_SADDR_LIST, be32 each in the order given,
+ * and neither SADDR_FIRST nor SADDR_LAST (the uapi makes them exclusive);
+ * 1..KSCAN_MAX_SADDRS entries.
+ */
+static void test_start_saddr_list(void **state)
+{
+	static const u32 list[] = {
+		IP4(198, 18, 0, 1), IP4(198, 18, 0, 7), IP4(198, 18, 0, 3),
+	};
+	static const u8 want[12] = { 198, 18, 0, 1, 198, 18, 0, 7,
+				     198, 18, 0, 3 };
+	struct nlattr *tb[KSCAN_A_MAX + 1];
+	struct kscan_start_request req;
+	struct nl_msg *msg;
+	u32 *many, i;
+
+	(void)state;
+	fill_minimal(&req);
+	req.saddr_list = list;
+	req.nr_saddrs = 3;
+	msg = build(&req, tb);
+	assert_attr(tb[KSCAN_A_SADDR_LIST], 12, want);
+	assert_null(tb[KSCAN_A_SADDR_FIRST]);
+	assert_null(tb[KSCAN_A_SADDR_LAST]);
+	assert_non_null(tb[KSCAN_A_SPORT_FIRST]);
+	assert_non_null(tb[KSCAN_A_TARGETS]);
+	nlmsg_free(msg);
+
+	/* one entry is a list too; no list: FIRST/LAST as before */
+	req.nr_saddrs = 1;
+	msg = build(&req, tb);
+	assert_attr(tb[KSCAN_A_SADDR_LIST], 4, want);
+	assert_null(tb[KSCAN_A_SADDR_FIRST]);
+	nlmsg_free(msg);
+	req.saddr_list = NULL;
+	req.nr_saddrs = 0;
+	msg = build(&req, tb);
+	assert_null(tb[KSCAN_A_SADDR_LIST]);
+	assert_non_null(tb[KSCAN_A_SADDR_FIRST]);
+	assert_non_null(tb[KSCAN_A_SADDR_LAST]);
+	nlmsg_free(msg);
+
+	/* KSCAN_MAX_SADDRS fit (in the size estimate too); one more not */
+	many = calloc(KSCAN_MAX_SADDRS + 1, sizeof(*many));
+	for (i = 0; i <= KSCAN_MAX_SADDRS; i++)
+		many[i] = IP4(198, 18, 0, 0) + i;
+	req.saddr_list = many;
+	req.nr_saddrs = KSCAN_MAX_SADDRS;
+	msg = build(&req, tb);
+	assert_int_equal(nla_len(tb[KSCAN_A_SADDR_LIST]), 4 * KSCAN_MAX_SADDRS);
+	{
+		const u8 *b = nla_data(tb[KSCAN_A_SADDR_LIST]);
+
+		assert_memory_equal(b + 4 * 255, "\xc6\x12\x00\xff", 4);
+	}
+	nlmsg_free(msg);
+	msg = nlmsg_alloc_size(1 << 16);
+	req.nr_saddrs = KSCAN_MAX_SADDRS + 1;
+	assert_int_equal(kscan_nl_put_start(msg, &req), -EMSGSIZE);
+	nlmsg_free(msg);
+	msg = nlmsg_alloc_size(1 << 16);
+	req.nr_saddrs = 0;
+	assert_int_equal(kscan_nl_put_start(msg, &req), -EINVAL);
+	nlmsg_free(msg);
+	free(many);
+}
+
+/*
  * KSCAN_MAX_INTERVALS intervals go in several nests of at most 5460, in
  * order; 65535 consecutive ports are one range; one more interval, or more
  * ranges than the uapi allows, is refused.
@@ -355,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_required_attributes),
 		cmocka_unit_test(test_start_optional_attributes),
+		cmocka_unit_test(test_start_saddr_list),
 		cmocka_unit_test(test_start_size_limits),
 		cmocka_unit_test(test_parse_status),
 		cmocka_unit_test(test_state_reason_names),

@@ -215,6 +215,56 @@ static void test_metadata(void **state)
 	free(text);
 }
 
+/* "source_ip" as -S takes it: one address, a range, or the list in order. */
+static void test_metadata_source_ip(void **state)
+{
+	static const u16 ports[] = { 80 };
+	struct kscan_receiver_counters c = { 0 };
+	struct kscan_scan_status fin = { .scan_id = 1 };
+	struct kscan_start_config cfg;
+	struct kscan_metadata m = { 0 };
+	char *text;
+	size_t len;
+	FILE *out;
+	int form;
+
+	(void)state;
+	for (form = 0; form < 3; form++) {
+		static const char *const want[] = {
+			"\n  \"source_ip\": \"198.19.0.1\",\n",
+			"\n  \"source_ip\": \"198.19.0.1-198.19.0.4\",\n",
+			"\n  \"source_ip\": \"198.19.0.9,198.19.0.1,198.19.0.5\",\n",
+		};
+
+		kscan_start_config_init(&cfg);
+		cfg.saddr_first = IP4(198, 19, 0, form == 2 ? 9 : 1);
+		cfg.saddr_last = IP4(198, 19, 0, form == 1 ? 4 :
+					     form == 2 ? 9 : 1);
+		if (form == 2) {
+			cfg.saddr_list[0] = IP4(198, 19, 0, 9);
+			cfg.saddr_list[1] = IP4(198, 19, 0, 1);
+			cfg.saddr_list[2] = IP4(198, 19, 0, 5);
+			cfg.nr_saddrs = 3;
+		}
+		cfg.ports = (u16 *)ports;
+		cfg.nr_ports = 1;
+		m.cfg = &cfg;
+		m.ifname = "ks0";
+		m.blocklist = "";
+		m.rx = "none";
+		m.rx_fallback = "";
+		m.final = &fin;
+		m.rx_counters = &c;
+		text = NULL;
+		len = 0;
+		out = open_memstream(&text, &len);
+		kscan_metadata_write(out, &m);
+		fclose(out);
+		assert_non_null(strstr(text, want[form]));
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_metadata_source_ip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

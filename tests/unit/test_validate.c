@@ -17,6 +17,7 @@
 
 #include "kscan/cookie.h"
 #include "kscan/csum.h"
+#include "kscan/probe.h"
 
 #include "cli.h"
 #include "receiver.h"
@@ -48,6 +49,8 @@ struct reply_spec {
 	u32 probe;
 	u8 flags;
 	int ack_delta;		/* added to the right ack */
+	u32 source;		/* 0: the range's source for ip; else the
+				 * source the probe came from */
 	u32 daddr_override;	/* 0: the right source of ours */
 	int sport_delta;	/* added to our port */
 	u8 ip_opt_words;	/* IPv4 options, 4-byte words */
@@ -56,7 +59,8 @@ struct reply_spec {
 
 static size_t build_reply(const struct reply_spec *s, u8 *f)
 {
-	u32 saddr = SADDR_FIRST + s->ip % (SADDR_LAST - SADDR_FIRST + 1);
+	u32 saddr = s->source ? s->source :
+		    SADDR_FIRST + s->ip % (SADDR_LAST - SADDR_FIRST + 1);
 	u64 h;
 	struct kscan_key k;
 	size_t l2 = 14, ihl = 20 + 4u * s->ip_opt_words;
@@ -207,6 +211,105 @@ static void test_other_key_refused(void **state)
 			 0);
 	assert_int_equal(kscan_validate(&other, f, len, &r), KSCAN_V_COOKIE);
 	kscan_validator_free(&other);
+}
+
+/*
+ * -S with a list: for every probe of the scan, as kscan_probe_fields()
+ * builds it, the reply to list[d mod n] is valid and a reply to any other
+ * entry is refused, even with the cookie that entry would have had; and
+ * kscan_probe_saddr() is exactly probe.h's rule, for lists and ranges.
+ */
+static void test_source_list(void **state)
+{
+	static const u32 list[] = {
+		IP4(198, 19, 0, 9), IP4(198, 19, 0, 1), IP4(198, 19, 0, 5),
+	};
+	struct kscan_probe_plan plan = {
+		.saddr_first = SADDR_FIRST,
+		.saddr_count = 3,
+		.saddr_list = list,
+		.sport_first = SPORT_FIRST,
+		.sport_count = SPORT_LAST - SPORT_FIRST + 1,
+	};
+	struct kscan_validator v;
+	struct kscan_reply r;
+	u64 prefix[2], index;
+	u32 used = 0;
+	u8 f[128];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(kscan_validator_init(&v, ivs, 2, ports, 3, key,
+					      SADDR_FIRST, SADDR_LAST,
+					      SPORT_FIRST, SPORT_LAST, PROBES),
+			 0);
+	assert_int_equal(kscan_validator_set_saddr_list(&v, list, 0), -1);
+	assert_int_equal(kscan_validator_set_saddr_list(&v, list,
+							KSCAN_MAX_SADDRS + 1),
+			 -1);
+	assert_int_equal(kscan_validator_set_saddr_list(&v, list, 3), 0);
+	assert_int_equal(kscan_target_init(&plan.ts, ivs, prefix, 2, ports, 3,
+					   PROBES), 0);
+	kscan_key_from_bytes(&plan.key, key);
+
+	for (index = 0; index < plan.ts.size; index++) {
+		struct kscan_syn_fields pf;
+		struct reply_spec s = { .flags = SYNACK };
+		u32 probe = kscan_probe_fields(&plan, index, &pf);
+		u32 k, right = pf.daddr % 3;
+
+		assert_int_equal(kscan_probe_saddr(SADDR_FIRST, 3, list,
+						   pf.daddr), pf.saddr);
+		assert_int_equal(pf.saddr, list[right]);
+		used |= 1u << right;
+		s.ip = pf.daddr;
+		s.port = pf.dport;
+		s.probe = probe;
+		s.source = pf.saddr;
+		len = build_reply(&s, f);
+		/* the sport and ack of the probe the module sent */
+		assert_int_equal(kscan_get_be16(f + 14 + 20 + 2), pf.sport);
+		assert_int_equal(kscan_get_be32(f + 14 + 20 + 8), pf.seq + 1);
+		assert_int_equal(kscan_validate(&v, f, len, &r), KSCAN_V_SYNACK);
+		assert_int_equal(r.probe, probe);
+		for (k = 1; k < 3; k++) {
+			u32 other = list[(right + k) % 3];
+
+			/* to another source of ours, with its own cookie */
+			s.source = other;
+			len = build_reply(&s, f);
+			assert_int_equal(kscan_validate(&v, f, len, &r),
+					 KSCAN_V_COOKIE);
+			/* to another source, with the right cookie */
+			s.source = pf.saddr;
+			s.daddr_override = other;
+			len = build_reply(&s, f);
+			assert_int_equal(kscan_validate(&v, f, len, &r),
+					 KSCAN_V_COOKIE);
+			s.daddr_override = 0;
+		}
+		/* nor to where the range rule would have sent it */
+		s.source = SADDR_FIRST + pf.daddr % 3;
+		if (s.source != pf.saddr) {
+			len = build_reply(&s, f);
+			assert_int_equal(kscan_validate(&v, f, len, &r),
+					 KSCAN_V_COOKIE);
+		}
+	}
+	assert_int_equal(used, 7);
+
+	/* the range: the helper and probe.h agree too */
+	plan.saddr_list = NULL;
+	plan.saddr_count = SADDR_LAST - SADDR_FIRST + 1;
+	for (index = 0; index < plan.ts.size; index++) {
+		struct kscan_syn_fields pf;
+
+		kscan_probe_fields(&plan, index, &pf);
+		assert_int_equal(kscan_probe_saddr(SADDR_FIRST,
+						   plan.saddr_count, NULL,
+						   pf.daddr), pf.saddr);
+	}
+	kscan_validator_free(&v);
 }
 
 static void test_truncated(void **state)
@@ -402,6 +505,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_valid_synack_and_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_and_stale, setup, teardown),
 		cmocka_unit_test(test_other_key_refused),
+		cmocka_unit_test(test_source_list),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vlan, setup, teardown),
