@@ -1071,20 +1071,36 @@ static int kscan_id_command(const struct kscan_cli_command *cmd,
 	return 0;
 }
 
+/* Parse a stop/status command line and connect; NULL: exit with *exit_code. */
+static struct kscan_nl *kscan_id_command_open(const struct kscan_cli_command *cmd,
+					      bool id_required, int argc,
+					      char **argv,
+					      struct kscan_id_config *cfg,
+					      int *exit_code)
+{
+	struct kscan_nl *nl;
+	int err;
+
+	if (kscan_id_command(cmd, id_required, argc, argv, cfg, exit_code))
+		return NULL;
+	nl = kscan_nl_open(&err);
+	if (!nl) {
+		kscan_report_open_error(err);
+		*exit_code = 1;
+	}
+	return nl;
+}
+
 int kscan_cmd_stop(int argc, char **argv)
 {
 	struct kscan_id_config cfg;
 	struct kscan_nl *nl;
 	int ret, exit_code;
 
-	if (kscan_id_command(&kscan_stop_command, true, argc, argv, &cfg,
-			     &exit_code))
+	nl = kscan_id_command_open(&kscan_stop_command, true, argc, argv, &cfg,
+				   &exit_code);
+	if (!nl)
 		return exit_code;
-	nl = kscan_nl_open(&ret);
-	if (!nl) {
-		kscan_report_open_error(ret);
-		return 1;
-	}
 	ret = kscan_nl_stop(nl, cfg.scan_id);
 	if (ret)
 		kscan_report_nl_error(nl, "STOP refused", ret);
@@ -1132,14 +1148,10 @@ int kscan_cmd_status(int argc, char **argv)
 	size_t nr = 1, i;
 	int ret, exit_code;
 
-	if (kscan_id_command(&kscan_status_command, false, argc, argv, &cfg,
-			     &exit_code))
+	nl = kscan_id_command_open(&kscan_status_command, false, argc, argv,
+				   &cfg, &exit_code);
+	if (!nl)
 		return exit_code;
-	nl = kscan_nl_open(&ret);
-	if (!nl) {
-		kscan_report_open_error(ret);
-		return 1;
-	}
 	if (cfg.has_id)
 		ret = kscan_nl_get(nl, cfg.scan_id, &one);
 	else

@@ -27,6 +27,22 @@ static int kscan_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* The range a-b of @text into first and last, or say it runs backwards. */
+static int kscan_range_result(const char *text, u32 a, u32 b, u32 *first,
+			      u32 *last, char *err, size_t errlen)
+{
+	char a_str[16], b_str[16];
+
+	if (a > b)
+		return kscan_fail(err, errlen,
+				  "range '%s' ends before it starts: did you mean %s-%s?",
+				  text, kscan_ipv4_str(b, b_str),
+				  kscan_ipv4_str(a, a_str));
+	*first = a;
+	*last = b;
+	return 0;
+}
+
 void kscan_ipset_free(struct kscan_ipset *set)
 {
 	free(set->iv);
@@ -207,7 +223,7 @@ int kscan_parse_target(const char *text, u32 *first, u32 *last, char *err,
 		       size_t errlen)
 {
 	const char *p = text;
-	char a_str[16], b_str[16];
+	char a_str[16];
 	u32 a, b;
 	u64 prefix;
 
@@ -239,14 +255,8 @@ int kscan_parse_target(const char *text, u32 *first, u32 *last, char *err,
 		p++;
 		if (kscan_scan_ipv4(&p, &b) || *p)
 			goto bad;
-		if (a > b)
-			return kscan_fail(err, errlen,
-					  "range '%s' ends before it starts: did you mean %s-%s?",
-					  text, kscan_ipv4_str(b, b_str),
-					  kscan_ipv4_str(a, a_str));
-		*first = a;
-		*last = b;
-		return 0;
+		return kscan_range_result(text, a, b, first, last, err,
+					  errlen);
 	}
 bad:
 	return kscan_fail(err, errlen, "expected " KSCAN_TARGET_FORMS ", got '%s'",
@@ -407,7 +417,6 @@ int kscan_parse_port_range(const char *text, u16 *first, u16 *last,
 static int kscan_addr_range(const char *text, u32 *first, u32 *last,
 			    const char *forms, char *err, size_t errlen)
 {
-	char a_str[16], b_str[16];
 	const char *p = text;
 	u32 a, b;
 
@@ -421,14 +430,7 @@ static int kscan_addr_range(const char *text, u32 *first, u32 *last,
 	}
 	if (*p)
 		goto bad;
-	if (a > b)
-		return kscan_fail(err, errlen,
-				  "range '%s' ends before it starts: did you mean %s-%s?",
-				  text, kscan_ipv4_str(b, b_str),
-				  kscan_ipv4_str(a, a_str));
-	*first = a;
-	*last = b;
-	return 0;
+	return kscan_range_result(text, a, b, first, last, err, errlen);
 bad:
 	return kscan_fail(err, errlen, "expected %s, got '%s'", forms, text);
 }
