@@ -4,8 +4,8 @@
  * schedule is due at start + k / pps; the generator may run up to @depth
  * packets ahead of it, so bursts stay short at low rates, and the long-run
  * rate is exact whatever the sleep granularity. A thread that falls behind
- * by more than @slack packets (it was preempted, the queue was busy) does
- * not race to catch up: the schedule is moved instead.
+ * by more than @slack packets (50 ms: it was preempted, the queue was busy)
+ * does not race to catch up: the schedule is moved instead.
  */
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -18,8 +18,11 @@ void kscan_rate_init(struct kscan_rate *r, u64 pps, u32 burst, u64 now_ns)
 	r->pps = pps;
 	/* About a millisecond's worth back to back, at most one burst. */
 	r->depth = pps ? clamp_t(u64, pps / 1000, 1, burst) : burst;
-	/* Catch up on at most 10 ms of lag. */
-	r->slack = pps ? max_t(u64, r->depth, pps / 100) : 0;
+	/* Catch up on at most 50 ms of lag: a descheduled thread (a busy
+	 * host, a virtual CPU) keeps its long-run rate, a longer stall does
+	 * not turn into a long burst.
+	 */
+	r->slack = pps ? max_t(u64, r->depth, pps / 20) : 0;
 	r->start_ns = now_ns;
 	r->released = 0;
 }

@@ -81,8 +81,9 @@ static void kscan_rate_stall_does_not_burst(struct kunit *test)
 	kscan_rate_init(&r, 10000, 32, 0);
 	KUNIT_EXPECT_EQ(test, kscan_rate_take(&r, 0, 256), r.depth);
 
-	/* Stalled for 2 s: 20000 packets behind. */
-	n = kscan_rate_take(&r, 2 * NSEC_PER_SEC, 256);
+	/* Stalled for 2 s: 20000 packets behind; only 50 ms are caught up. */
+	n = kscan_rate_take(&r, 2 * NSEC_PER_SEC, 100000);
+	KUNIT_EXPECT_EQ(test, r.slack, 500U);
 	KUNIT_EXPECT_EQ(test, n, r.depth + r.slack);
 	KUNIT_EXPECT_EQ(test, kscan_rate_take(&r, 2 * NSEC_PER_SEC, 256), 0U);
 	/* And the rate after the stall is the configured one. */
