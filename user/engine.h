@@ -4,8 +4,10 @@
  * callbacks per engine (user/rx_*.c), in the manner of ZMap's probe
  * modules. An engine delivers whole Ethernet frames, already narrowed by
  * its kernel-side filter (XDP program or classic BPF) to TCP segments to
- * our source-port range carrying SYN+ACK or RST; everything else stays
- * with the host's stack. Validation is not the engine's job (validate.c).
+ * our source-port range carrying SYN+ACK or RST (the XDP program also
+ * checks their cookie, so that the host's own connections from ports in
+ * the range keep their replies); everything else stays with the host's
+ * stack. Validation is still kscanctl's job (validate.c).
  *
  * Lifecycle: open -> (poll | send)* -> stats -> close. open() is called
  * before the scan starts, so that no early reply is missed.
@@ -22,6 +24,13 @@ struct kscan_rx_config {
 	int ifindex;
 	uint16_t sport_first;	/* replies come to [sport_first, sport_last] */
 	uint16_t sport_last;
+	/*
+	 * The scan's cookie (include/kscan/cookie.h): its 16-byte key and
+	 * the probes per target (-P, at least 1). AF_XDP's program takes
+	 * only replies whose cookie they validate; AF_PACKET ignores both.
+	 */
+	uint8_t key[16];
+	uint32_t probes;
 	bool verbose;
 };
 

@@ -5,7 +5,8 @@
  *
  * One SOCK_RAW packet socket bound to the interface (every RX queue), a
  * TPACKET_V3 RX ring mapped once at open, and a classic BPF filter that
- * accepts exactly what the XDP program redirects (user/bpf/kscan_rx.h);
+ * accepts what the XDP program checks before its cookie test (ports and
+ * flags; user/bpf/kscan_rx.h); kscanctl's validator checks the cookie;
  * the filter is attached before the socket is bound, so nothing else is
  * ever queued. Outgoing frames are ignored (PACKET_IGNORE_OUTGOING): the
  * scan's own SYNs and RSTs never come back. Drops are the kernel's

@@ -3,12 +3,14 @@
  * --rx afxdp: replies through AF_XDP sockets (libxdp).
  *
  * open() loads the XDP program compiled into kscanctl (user/bpf/) with the
- * scan's source-port range in its read-only data, attaches it through
- * libxdp (its dispatcher lets other XDP programs coexist) in native mode,
- * else in SKB mode, and creates one AF_XDP socket per RX queue, each with
- * its own UMEM, entered into the program's XSKMAP by us (libxdp is told
- * not to load its default program). The program redirects only our
- * replies; everything else goes on to the stack.
+ * scan's source-port range, key and probe count in its read-only data,
+ * attaches it through libxdp (its dispatcher lets other XDP programs
+ * coexist) in native mode, else in SKB mode, and creates one AF_XDP socket
+ * per RX queue, each with its own UMEM, entered into the program's XSKMAP
+ * by us (libxdp is told not to load its default program). The program
+ * redirects only our replies, their cookie checked; everything else goes
+ * on to the stack, the SYN-ACKs of the host's own connections from ports
+ * in the range included.
  *
  * Memory is fixed at open: per queue a UMEM of RX frames that circulate
  * fill ring -> kernel -> RX ring -> callback -> fill ring, and on queue 0
@@ -43,6 +45,7 @@
 
 #include "engine.h"
 #include "bpf/kscan_rx.h"
+#include "kscan/cookie.h"
 
 /* The XDP program's object (user/bpf/kscan_rx_obj.S). */
 extern const unsigned char kscan_rx_bpf_obj[];
@@ -90,23 +93,30 @@ struct afxdp {
 /* ---- the XDP program --------------------------------------------------- */
 
 struct bpf_object *kscan_rx_bpf_open(uint16_t sport_first, uint16_t sport_last,
+				     const uint8_t key[16], uint32_t probes,
 				     unsigned int nqueues)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kscan_rx");
 	struct kscan_rx_bpf_config cfg = {
+		.probes = probes,
 		.sport_first = sport_first,
 		.sport_last = sport_last,
 	};
+	struct kscan_key k;
 	struct bpf_object *obj;
 	struct bpf_map *map;
 	size_t size;
 	int err;
 
-	if (sport_first > sport_last || !nqueues ||
+	if (sport_first > sport_last || !key || !probes || !nqueues ||
 	    nqueues > KSCAN_RX_MAX_QUEUES) {
 		errno = EINVAL;
 		return NULL;
 	}
+	/* The words of struct kscan_key, in the program's (host) order. */
+	kscan_key_from_bytes(&k, key);
+	cfg.k0 = k.k[0];
+	cfg.k1 = k.k[1];
 	obj = bpf_object__open_mem(kscan_rx_bpf_obj, kscan_rx_bpf_obj_size,
 				   &opts);
 	if (!obj)
@@ -410,7 +420,8 @@ static int afxdp_open(const struct kscan_rx_config *cfg, void **state,
 	for (i = 0; i < s->nq; i++)
 		s->q[i].fd = -1;
 
-	s->obj = kscan_rx_bpf_open(cfg->sport_first, cfg->sport_last, s->nq);
+	s->obj = kscan_rx_bpf_open(cfg->sport_first, cfg->sport_last, cfg->key,
+				   cfg->probes, s->nq);
 	if (!s->obj) {
 		ret = -errno;
 		snprintf(err, errlen,
@@ -627,12 +638,14 @@ static void afxdp_close(void *state)
 		return;
 	if (s->verbose && s->stats_fd >= 0)
 		fprintf(stderr,
-			"afxdp: %s: XDP program redirected %llu, passed %llu, no socket %llu\n",
+			"afxdp: %s: XDP program redirected %llu, passed %llu, passed with a wrong cookie %llu, no socket %llu\n",
 			s->ifname,
 			(unsigned long long)afxdp_prog_stat(
 				s, KSCAN_RX_STAT_REDIRECTED),
 			(unsigned long long)afxdp_prog_stat(
 				s, KSCAN_RX_STAT_PASSED),
+			(unsigned long long)afxdp_prog_stat(
+				s, KSCAN_RX_STAT_COOKIE),
 			(unsigned long long)afxdp_prog_stat(
 				s, KSCAN_RX_STAT_NO_SOCKET));
 	/*

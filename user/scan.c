@@ -486,29 +486,6 @@ static int kscan_close_output(FILE *f)
 }
 
 /* Open the RX engine: afxdp, else (when not asked for by name) afpacket. */
-/*
- * The XDP program takes every SYN-ACK and RST to the scan's source ports
- * away from the host's stack: say so when those ports overlap the host's
- * ephemeral range, whose own outgoing connections would then hang.
- */
-static void kscan_warn_ephemeral_overlap(const struct kscan_start_config *cfg)
-{
-	unsigned int lo, hi;
-	FILE *f;
-
-	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-	if (!f)
-		return;
-	if (fscanf(f, "%u %u", &lo, &hi) == 2 && cfg->sport_first <= hi &&
-	    cfg->sport_last >= lo)
-		fprintf(stderr,
-			"kscanctl: WARNING: source ports %u-%u overlap this host's ephemeral ports %u-%u: "
-			"its own new TCP connections may hang during the scan; "
-			"use -s outside them or change net.ipv4.ip_local_port_range\n",
-			cfg->sport_first, cfg->sport_last, lo, hi);
-	fclose(f);
-}
-
 static int kscan_rx_open(struct kscan_run *run, int ifindex)
 {
 	const struct kscan_start_config *cfg = run->cfg;
@@ -517,12 +494,17 @@ static int kscan_rx_open(struct kscan_run *run, int ifindex)
 		.ifindex = ifindex,
 		.sport_first = cfg->sport_first,
 		.sport_last = cfg->sport_last,
+		/* AF_XDP's program takes only replies with our cookie. */
+		.probes = cfg->probes,
 		.verbose = cfg->verbose,
 	};
 	const struct kscan_rx_ops *ops;
 	char why[256] = "";
 	int ret;
 
+	_Static_assert(sizeof(rxc.key) == sizeof(run->plan->key),
+		       "one key length");
+	memcpy(rxc.key, run->plan->key, sizeof(rxc.key));
 	if (cfg->rx == KSCAN_RX_NONE)
 		return 0;
 	if (cfg->rx == KSCAN_RX_AFXDP) {
@@ -530,7 +512,6 @@ static int kscan_rx_open(struct kscan_run *run, int ifindex)
 		ret = ops->open(&rxc, &run->rx_state, why, sizeof(why));
 		if (!ret) {
 			run->rx_ops = ops;
-			kscan_warn_ephemeral_overlap(cfg);
 			return 0;
 		}
 		if (cfg->given[KSCAN_OPT_RX]) {

@@ -5,8 +5,9 @@
 # {22, 80, 8080} into a target netns that answers for 198.18.1.0/24: a
 # listener on 8080 (SYN-ACK), RSTs from the stack on 22 and 80. Each engine
 # must deliver exactly the 48 expected replies, each once, and nothing else;
-# while AF_XDP is attached, ping and a TCP connection outside the port range
-# still reach the host's stack; AF_XDP's RSTs (send()) end the target's
+# while AF_XDP is attached, ping and TCP connections outside and inside the
+# port range still reach the host's stack (the XDP program takes only
+# replies with the scan's cookie); AF_XDP's RSTs (send()) end the target's
 # half-open connections; an overrun is counted exactly as kernel drops; the
 # XDP program coexists with another through libxdp's dispatcher and is gone
 # after close; when AF_XDP cannot attach, open() fails with the reason and
@@ -77,18 +78,23 @@ listener_stop()
 	return 0
 }
 
+# key_of N: the key of the Nth scan.
+key_of()
+{
+	printf '00112233445566778899aabbccdd%04x' "$1"
+}
+
 # scan [TARGET PORTS [KSCANCTL-ARGS...]]: kscanctl sends, receives nothing
 # itself. A new key each time: new source ports, so no scan meets the
 # target's state from an earlier one.
 nscan=0
 scan()
 {
-	local target=${1:-198.18.1.0/28} ports=${2:-22,80,8080} key
+	local target=${1:-198.18.1.0/28} ports=${2:-22,80,8080}
 	shift 2 2>/dev/null
 	nscan=$((nscan + 1))
-	key=$(printf '00112233445566778899aabbccdd%04x' "$nscan")
 	ip netns exec "$scan" "$KSCANCTL" start -i ks0 -G "$tgt_mac" \
-		-S 198.18.0.1 -s 40000-40999 -p "$ports" --key "$key" \
+		-S 198.18.0.1 -s 40000-40999 -p "$ports" --key "$(key_of $nscan)" \
 		--seed 7 -b /dev/null --sw-csum --rx none -q "$@" "$target" \
 		>"$dir/scan.out" 2>&1
 	local rc=$?
@@ -96,7 +102,8 @@ scan()
 	return $rc
 }
 
-# probe_start NAME RX [ARGS...]: the engine on ks0, in the background, its
+# probe_start NAME RX [ARGS...]: the engine on ks0 for the next scan (its
+# key: AF_XDP takes only replies with its cookie), in the background, its
 # output in $dir/NAME.out; returns once it is ready (1 if it is not).
 probe_start()
 {
@@ -104,7 +111,8 @@ probe_start()
 	shift 2
 	_probe_name=$name
 	ip netns exec "$scan" "$KSCAN_RX_PROBE" --rx "$rx" -i ks0 \
-		--sport 40000-40999 "$@" >"$dir/$name.out" 2>"$dir/$name.err" &
+		--sport 40000-40999 --key "$(key_of $((nscan + 1)))" --probes 1 \
+		"$@" >"$dir/$name.out" 2>"$dir/$name.err" &
 	_probe_pid=$!
 	defer kill "$_probe_pid"
 	for ((i = 0; i < 100; i++)); do
@@ -190,8 +198,33 @@ s = socket.create_connection(("198.18.1.1", 8080), timeout=3)
 print(s.recv(64).decode().strip())')
 	[ "$hello" = kscan-hello ]
 	log_test $? "afxdp attached: TCP outside the range reaches the stack"
+	# The host's own connections from the scan's source ports: their
+	# SYN-ACK and RST carry no cookie of ours, so they stay with the
+	# stack (198.18.1.100 is not scanned: no 4-tuple shared with a probe).
+	inrange=$(ip netns exec "$scan" python3 -c '
+import socket
+def conn(sport, dport):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("198.18.0.1", sport))
+    s.settimeout(3)
+    try:
+        s.connect(("198.18.1.100", dport))
+        return s.recv(64).decode().strip()
+    except ConnectionRefusedError:
+        return "refused"
+    except OSError as e:
+        return type(e).__name__
+    finally:
+        s.close()
+print(conn(40500, 8080), conn(40999, 9))')
+	echo "# from ports 40500 and 40999: $inrange"
+	[ "$inrange" = "kscan-hello refused" ]
+	log_test $? "afxdp attached: TCP from inside the range reaches the stack"
 	probe_stop
 	log_test $? "afxdp: probe closed cleanly on SIGINT"
+	grep -q 'passed with a wrong cookie [1-9]' "$dir/afxdp.err"
+	log_test $? "afxdp: the program counted the host's replies as not ours"
 	exact afxdp
 	log_test $? "afxdp: exactly the 48 replies, once each"
 	[ "$(stat afxdp sent)" = 16 ] && [ "$(stat afxdp send_errors)" = 0 ]

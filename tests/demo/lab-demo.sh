@@ -21,7 +21,7 @@ ip -n $scan addr add 198.19.0.1/24 dev scan0
 ip -n $tgt addr add 198.19.0.2/24 dev tgt0
 ip -n $scan route add 198.18.1.0/24 via 198.19.0.2
 ip -n $tgt route add local 198.18.1.0/24 dev lo
-# Replies leave the scanner's ephemeral range alone (kscan's is 32768-61000).
+# The scanner's own connections use ports apart from the scan's (32768-61000).
 ip netns exec $scan sysctl -qw net.ipv4.ip_local_port_range="61001 65000"
 
 ip netns exec $tgt python3 -c '

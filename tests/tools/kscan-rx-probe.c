@@ -4,7 +4,12 @@
  * test selftests/kscan/rx_engines.sh. Test-only; not installed.
  *
  *   kscan-rx-probe --rx afxdp|afpacket -i IF --sport FIRST-LAST
- *                  [--rst] [--duration-ms N] [--stall-ms N] [-v]
+ *                  [--key HEX32] [--probes N] [--rst] [--duration-ms N]
+ *                  [--stall-ms N] [-v]
+ *
+ * --key and --probes are the scan's (kscanctl start --key, -P; default an
+ * all-zero key and 1): AF_XDP's program takes only replies with their
+ * cookie, AF_PACKET ignores them.
  *
  * Opens the engine (a failure prints "open: -ERRNO: REASON" and exits 2),
  * prints "ready", then one line per delivered frame until SIGINT/SIGTERM
@@ -26,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "engine.h"
 #include "kscan/csum.h"
 #include "kscan/types.h"
@@ -121,7 +127,7 @@ static long long now_ms(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kscan-rx-probe --rx afxdp|afpacket -i IF --sport FIRST-LAST [--rst] [--duration-ms N] [--stall-ms N] [-v]\n");
+		"usage: kscan-rx-probe --rx afxdp|afpacket -i IF --sport FIRST-LAST [--key HEX32] [--probes N] [--rst] [--duration-ms N] [--stall-ms N] [-v]\n");
 	exit(2);
 }
 
@@ -131,13 +137,15 @@ int main(int argc, char **argv)
 		{ "rx", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "sport", required_argument, NULL, 's' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "probes", required_argument, NULL, 'P' },
 		{ "rst", no_argument, NULL, 'R' },
 		{ "duration-ms", required_argument, NULL, 'd' },
 		{ "stall-ms", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kscan_rx_config cfg = { 0 };
+	struct kscan_rx_config cfg = { .probes = 1 };
 	struct kscan_rx_stats st;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct probe p = { 0 };
@@ -146,7 +154,7 @@ int main(int argc, char **argv)
 	char err[512] = "";
 	int c, n, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "r:i:s:Rd:S:v", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "r:i:s:k:P:Rd:S:v", opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'r':
@@ -166,6 +174,15 @@ int main(int argc, char **argv)
 				usage();
 			cfg.sport_first = (uint16_t)first;
 			cfg.sport_last = (uint16_t)last;
+			break;
+		case 'k':
+			if (kscan_parse_hex(optarg, cfg.key, sizeof(cfg.key)))
+				usage();
+			break;
+		case 'P':
+			if (sscanf(optarg, "%u", &cfg.probes) != 1 ||
+			    !cfg.probes)
+				usage();
 			break;
 		case 'R':
 			p.rst = true;
