@@ -1,54 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite kscan_perm: the permutation (include/kscan/perm.h) as the
- * kernel compiles it. The known-answer vectors are the ones the host tests
- * check (tests/unit/test_perm.c), computed by an independent Python
- * implementation: shards running in the kernel and in userspace must agree.
+ * kernel compiles it, against the known-answer vectors the host tests check
+ * too (include/kscan/perm_vectors.h).
  */
 #include <kunit/test.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 
 #include "kscan/perm.h"
+#include "kscan/perm_vectors.h"
 #include "kscan/target.h"
 
-struct kscan_perm_vector {
-	u64 n;
-	u64 seed;
-	u64 pos;
-	u64 value;
-};
-
-static const struct kscan_perm_vector kscan_perm_vectors[] = {
-	{ 0x1ULL, 0x0ULL, 0x0ULL, 0x0ULL },
-	{ 0x2ULL, 0x0ULL, 0x0ULL, 0x0ULL },
-	{ 0x2ULL, 0x0ULL, 0x1ULL, 0x1ULL },
-	{ 0xaULL, 0x2aULL, 0x0ULL, 0x5ULL },
-	{ 0xaULL, 0x2aULL, 0x1ULL, 0x3ULL },
-	{ 0xaULL, 0x2aULL, 0x2ULL, 0x6ULL },
-	{ 0xaULL, 0x2aULL, 0x9ULL, 0x7ULL },
-	{ 0x3e8ULL, 0xdeadbeefULL, 0x0ULL, 0x218ULL },
-	{ 0x3e8ULL, 0xdeadbeefULL, 0x1ULL, 0x14cULL },
-	{ 0x3e8ULL, 0xdeadbeefULL, 0x3e7ULL, 0x1a3ULL },
-	{ 0x1800ULL, 0x7ULL, 0x0ULL, 0xebfULL },
-	{ 0x1800ULL, 0x7ULL, 0x5ULL, 0xcefULL },
-	{ 0x1800ULL, 0x7ULL, 0x17ffULL, 0x9eULL },
-	{ 0x200000000ULL, 0x123456789abcdefULL, 0x0ULL, 0x8fbf3785ULL },
-	{ 0x200000000ULL, 0x123456789abcdefULL, 0x1ULL, 0xb5be53afULL },
-	{ 0x200000000ULL, 0x123456789abcdefULL, 0x1ffffffffULL,
-	  0x1157ca66ULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x0ULL, 0xbdc6381793ULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x1ULL, 0xf6227cc5eaULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x75bcd15ULL, 0x2160cfc872ULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x10000003038ULL, 0xd8e67d1ef6ULL },
-	{ 0x10000000000000ULL, 0xffffffffffffffffULL, 0x0ULL,
-	  0x42555e396a598ULL },
-	{ 0x10000000000000ULL, 0xffffffffffffffffULL, 0xfffffffffffffULL,
-	  0x84b5cd4c791cfULL },
-	{ 0x4000000000000000ULL, 0x5ULL, 0x0ULL, 0x97532acf0c1ac9ULL },
-	{ 0x4000000000000000ULL, 0x5ULL, 0x3fffffffffffffffULL,
-	  0x19cc7c60f1ae3ad9ULL },
-};
 
 static void kscan_perm_vector_desc(const struct kscan_perm_vector *v,
 				   char *desc)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "kscan/perm.h"
+#include "kscan/perm_vectors.h"
 #include "kscan/target.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -300,57 +301,25 @@ static void test_seed_changes_order(void **state)
 	assert_true(equal <= 6);
 }
 
-/* (n, seed, position, value) from an independent Python implementation. */
-static const u64 perm_vectors[][4] = {
-	{ 0x1ULL, 0x0ULL, 0x0ULL, 0x0ULL },
-	{ 0x2ULL, 0x0ULL, 0x0ULL, 0x0ULL },
-	{ 0x2ULL, 0x0ULL, 0x1ULL, 0x1ULL },
-	{ 0xaULL, 0x2aULL, 0x0ULL, 0x5ULL },
-	{ 0xaULL, 0x2aULL, 0x1ULL, 0x3ULL },
-	{ 0xaULL, 0x2aULL, 0x2ULL, 0x6ULL },
-	{ 0xaULL, 0x2aULL, 0x9ULL, 0x7ULL },
-	{ 0x3e8ULL, 0xdeadbeefULL, 0x0ULL, 0x218ULL },
-	{ 0x3e8ULL, 0xdeadbeefULL, 0x1ULL, 0x14cULL },
-	{ 0x3e8ULL, 0xdeadbeefULL, 0x3e7ULL, 0x1a3ULL },
-	{ 0x1800ULL, 0x7ULL, 0x0ULL, 0xebfULL },
-	{ 0x1800ULL, 0x7ULL, 0x5ULL, 0xcefULL },
-	{ 0x1800ULL, 0x7ULL, 0x17ffULL, 0x9eULL },
-	{ 0x200000000ULL, 0x123456789abcdefULL, 0x0ULL, 0x8fbf3785ULL },
-	{ 0x200000000ULL, 0x123456789abcdefULL, 0x1ULL, 0xb5be53afULL },
-	{ 0x200000000ULL, 0x123456789abcdefULL, 0x1ffffffffULL,
-	  0x1157ca66ULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x0ULL, 0xbdc6381793ULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x1ULL, 0xf6227cc5eaULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x75bcd15ULL, 0x2160cfc872ULL },
-	{ 0x10000003039ULL, 0x1ULL, 0x10000003038ULL, 0xd8e67d1ef6ULL },
-	{ 0x10000000000000ULL, 0xffffffffffffffffULL, 0x0ULL,
-	  0x42555e396a598ULL },
-	{ 0x10000000000000ULL, 0xffffffffffffffffULL, 0xfffffffffffffULL,
-	  0x84b5cd4c791cfULL },
-	{ 0x4000000000000000ULL, 0x5ULL, 0x0ULL, 0x97532acf0c1ac9ULL },
-	{ 0x4000000000000000ULL, 0x5ULL, 0x3fffffffffffffffULL,
-	  0x19cc7c60f1ae3ad9ULL },
-};
-
 static void test_known_vectors(void **state)
 {
 	struct kscan_perm p;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_LEN(perm_vectors); i++) {
-		const u64 *v = perm_vectors[i];
+	for (i = 0; i < ARRAY_LEN(kscan_perm_vectors); i++) {
+		const struct kscan_perm_vector *v = &kscan_perm_vectors[i];
 		u64 got;
 
-		assert_int_equal(kscan_perm_init(&p, v[0], v[1]), 0);
-		got = kscan_perm_at(&p, v[2]);
-		if (got != v[3])
+		assert_int_equal(kscan_perm_init(&p, v->n, v->seed), 0);
+		got = kscan_perm_at(&p, v->pos);
+		if (got != v->value)
 			fail_msg("#%zu: n %#llx seed %#llx i %#llx: %#llx != %#llx",
-				 i, (unsigned long long)v[0],
-				 (unsigned long long)v[1],
-				 (unsigned long long)v[2],
+				 i, (unsigned long long)v->n,
+				 (unsigned long long)v->seed,
+				 (unsigned long long)v->pos,
 				 (unsigned long long)got,
-				 (unsigned long long)v[3]);
+				 (unsigned long long)v->value);
 	}
 }
 

@@ -14,59 +14,10 @@
 #include <cmocka.h>
 
 #include "kscan/syn.h"
+#include "kscan/syn_vectors.h"
 
 #define IP4(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/*
- * 02:00:00:00:00:01 -> 02:00:00:00:00:02, TTL 255, window 65535, no
- * options; 198.18.0.1:40000 -> 198.18.1.5:80, seq 0x559e9a4d, id 0x1c46.
- */
-static const u8 frame_none[54] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x00, 0x45, 0x00, 0x00, 0x28, 0x1c, 0x46, 0x40, 0x00, 0xff, 0x06,
-	0xd2, 0x5e, 0xc6, 0x12, 0x00, 0x01, 0xc6, 0x12, 0x01, 0x05, 0x9c, 0x40,
-	0x00, 0x50, 0x55, 0x9e, 0x9a, 0x4d, 0x00, 0x00, 0x00, 0x00, 0x50, 0x02,
-	0xff, 0xff, 0x96, 0x3b, 0x00, 0x00,
-};
-
-/*
- * 52:54:00:12:34:56 -> fe:dc:ba:98:76:54, TTL 64, window 1024, MSS 1460;
- * 198.19.255.254:61000 -> 198.18.0.0:443, seq 0xdeadbeef, id 0xffff.
- */
-static const u8 frame_mss[58] = {
-	0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
-	0x08, 0x00, 0x45, 0x00, 0x00, 0x2c, 0xff, 0xff, 0x40, 0x00, 0x40, 0x06,
-	0xae, 0xa7, 0xc6, 0x13, 0xff, 0xfe, 0xc6, 0x12, 0x00, 0x00, 0xee, 0x48,
-	0x01, 0xbb, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x00, 0x00, 0x60, 0x02,
-	0x04, 0x00, 0x7a, 0x60, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4,
-};
-
-/*
- * Linux options: mss 1460, sackOK, TS val 0x9abcdef0 ecr 0, nop, wscale 7;
- * TTL 64, window 64240; 10.0.0.1:32768 -> 198.18.7.9:22, seq 0x01020304,
- * id 1.
- */
-static const u8 frame_linux[74] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x00, 0x01, 0x40, 0x00, 0x40, 0x06,
-	0x63, 0x9f, 0x0a, 0x00, 0x00, 0x01, 0xc6, 0x12, 0x07, 0x09, 0x80, 0x00,
-	0x00, 0x16, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
-	0xfa, 0xf0, 0x78, 0x29, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02,
-	0x08, 0x0a, 0x9a, 0xbc, 0xde, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
-	0x03, 0x07,
-};
-
-/* frame_linux with the TCP check = folded pseudo-header sum only. */
-static const u8 frame_linux_pseudo[74] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x00, 0x01, 0x40, 0x00, 0x40, 0x06,
-	0x63, 0x9f, 0x0a, 0x00, 0x00, 0x01, 0xc6, 0x12, 0x07, 0x09, 0x80, 0x00,
-	0x00, 0x16, 0x01, 0x02, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
-	0xfa, 0xf0, 0xd7, 0x4a, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02,
-	0x08, 0x0a, 0x9a, 0xbc, 0xde, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
-	0x03, 0x07,
-};
 
 /*
  * A SYN-ACK with IP options (IHL 6, Router Alert), TCP options mss 1400,
@@ -100,22 +51,22 @@ struct frame_case {
 };
 
 static const struct frame_case frame_cases[] = {
-	{ "none", frame_none, sizeof(frame_none),
+	{ "none", kscan_syn_frame_none, sizeof(kscan_syn_frame_none),
 	  { 0x02, 0, 0, 0, 0, 0x01 }, { 0x02, 0, 0, 0, 0, 0x02 }, 255, 65535,
 	  KSCAN_TCP_OPT_NONE,
 	  { IP4(198, 18, 0, 1), IP4(198, 18, 1, 5), 40000, 80, 0x559e9a4d, 0,
 	    0x1c46 }, KSCAN_SYN_CSUM_FULL },
-	{ "mss", frame_mss, sizeof(frame_mss),
+	{ "mss", kscan_syn_frame_mss, sizeof(kscan_syn_frame_mss),
 	  { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 },
 	  { 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54 }, 64, 1024, KSCAN_TCP_OPT_MSS,
 	  { IP4(198, 19, 255, 254), IP4(198, 18, 0, 0), 61000, 443,
 	    0xdeadbeef, 0, 0xffff }, KSCAN_SYN_CSUM_FULL },
-	{ "linux", frame_linux, sizeof(frame_linux),
+	{ "linux", kscan_syn_frame_linux, sizeof(kscan_syn_frame_linux),
 	  { 0x02, 0, 0, 0, 0, 0x01 }, { 0x02, 0, 0, 0, 0, 0x02 }, 64, 64240,
 	  KSCAN_TCP_OPT_LINUX,
 	  { IP4(10, 0, 0, 1), IP4(198, 18, 7, 9), 32768, 22, 0x01020304,
 	    0x9abcdef0, 1 }, KSCAN_SYN_CSUM_FULL },
-	{ "linux pseudo", frame_linux_pseudo, sizeof(frame_linux_pseudo),
+	{ "linux pseudo", kscan_syn_frame_linux_pseudo, sizeof(kscan_syn_frame_linux_pseudo),
 	  { 0x02, 0, 0, 0, 0, 0x01 }, { 0x02, 0, 0, 0, 0, 0x02 }, 64, 64240,
 	  KSCAN_TCP_OPT_LINUX,
 	  { IP4(10, 0, 0, 1), IP4(198, 18, 7, 9), 32768, 22, 0x01020304,
@@ -310,11 +261,11 @@ static void test_patch_is_stateless(void **state)
 	for (k = 0; k < 3; k++) {
 		kscan_syn_patch(&tpl, frame, &other, KSCAN_SYN_CSUM_PSEUDO);
 		kscan_syn_patch(&tpl, frame, &c->f, KSCAN_SYN_CSUM_FULL);
-		assert_memory_equal(frame, frame_linux, sizeof(frame_linux));
+		assert_memory_equal(frame, kscan_syn_frame_linux, sizeof(kscan_syn_frame_linux));
 	}
 	kscan_syn_patch(&tpl, frame, &c->f, KSCAN_SYN_CSUM_PSEUDO);
-	assert_memory_equal(frame, frame_linux_pseudo,
-			    sizeof(frame_linux_pseudo));
+	assert_memory_equal(frame, kscan_syn_frame_linux_pseudo,
+			    sizeof(kscan_syn_frame_linux_pseudo));
 }
 
 /* The template holds zeros exactly where per-packet fields go. */
@@ -339,7 +290,7 @@ static void test_template_constant_bytes(void **state)
 		for (j = 0; j < ARRAY_LEN(varying); j++)
 			var |= varying[j] == i;
 		if (!var)
-			assert_int_equal(tpl.frame[i], frame_linux[i]);
+			assert_int_equal(tpl.frame[i], kscan_syn_frame_linux[i]);
 	}
 }
 
@@ -445,8 +396,8 @@ static void test_parse_ip_options_synack(void **state)
 /* Every strict prefix of a valid frame is refused as truncated. */
 static void test_parse_truncated(void **state)
 {
-	const u8 *frames[] = { frame_none, frame_linux, frame_synack_ipopts };
-	const size_t lens[] = { sizeof(frame_none), sizeof(frame_linux),
+	const u8 *frames[] = { kscan_syn_frame_none, kscan_syn_frame_linux, frame_synack_ipopts };
+	const size_t lens[] = { sizeof(kscan_syn_frame_none), sizeof(kscan_syn_frame_linux),
 				sizeof(frame_synack_ipopts) };
 	size_t i, len;
 
@@ -472,7 +423,7 @@ struct mutation {
 	int want;
 };
 
-/* Single-byte mutations of frame_mss (IP at 14, TCP at 34). */
+/* Single-byte mutations of kscan_syn_frame_mss (IP at 14, TCP at 34). */
 static void test_parse_rejections(void **state)
 {
 	static const struct mutation muts[] = {
@@ -511,10 +462,10 @@ static void test_parse_rejections(void **state)
 	(void)state;
 	for (i = 0; i < ARRAY_LEN(muts); i++) {
 		struct kscan_parsed pkt;
-		u8 f[sizeof(frame_mss)];
+		u8 f[sizeof(kscan_syn_frame_mss)];
 		int ret;
 
-		memcpy(f, frame_mss, sizeof(f));
+		memcpy(f, kscan_syn_frame_mss, sizeof(f));
 		assert_int_not_equal(f[muts[i].off], muts[i].val);
 		f[muts[i].off] = muts[i].val;
 		ret = kscan_syn_parse(f, sizeof(f), &pkt, muts[i].flags);
@@ -530,12 +481,12 @@ static void test_parse_pseudo_frame(void **state)
 	struct kscan_parsed pkt;
 
 	(void)state;
-	assert_int_equal(kscan_syn_parse(frame_linux_pseudo,
-					 sizeof(frame_linux_pseudo), &pkt,
+	assert_int_equal(kscan_syn_parse(kscan_syn_frame_linux_pseudo,
+					 sizeof(kscan_syn_frame_linux_pseudo), &pkt,
 					 KSCAN_PARSE_VERIFY_IP_CSUM), 0);
 	assert_int_equal(pkt.tcp_check, 0xd74a);
-	assert_int_equal(kscan_syn_parse(frame_linux_pseudo,
-					 sizeof(frame_linux_pseudo), &pkt,
+	assert_int_equal(kscan_syn_parse(kscan_syn_frame_linux_pseudo,
+					 sizeof(kscan_syn_frame_linux_pseudo), &pkt,
 					 KSCAN_PARSE_VERIFY_TCP_CSUM),
 			 -KSCAN_PARSE_E_TCP_CSUM);
 }
@@ -606,11 +557,11 @@ static void test_parse_tcp_options(void **state)
 static void test_parse_non_tcp_reply_fields(void **state)
 {
 	struct kscan_parsed pkt;
-	u8 f[sizeof(frame_mss)];
+	u8 f[sizeof(kscan_syn_frame_mss)];
 
 	(void)state;
 	/* refused frames still report what was parsed before the refusal */
-	memcpy(f, frame_mss, sizeof(f));
+	memcpy(f, kscan_syn_frame_mss, sizeof(f));
 	f[23] = 1;	/* ICMP */
 	assert_int_equal(kscan_syn_parse(f, sizeof(f), &pkt, 0),
 			 -KSCAN_PARSE_E_PROTOCOL);
