@@ -1,28 +1,79 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Standalone kselftest runner: TAP version 13, one result per test program,
-# each under the timeout of ./settings; exit 4 counts as a skip. Ends with
-# "selftests: N passed, N failed, N skipped" and fails if any test failed.
+# each under the timeout of ./settings; exit 4 counts as a skip.
+#
+# Programs report each check on a line "TEST: <name> [ OK ]|[FAIL]|[SKIP]"
+# (lib.sh's log_test), and the figures count those checks, so that one
+# skipped check neither hides the program's passes nor disappears in them:
+#  - a program that exits non-zero (or times out) without a FAIL line is
+#    one failure more, named after the program;
+#  - a program that exits 4 without a SKIP line (it skipped all or the rest
+#    of its checks) is one skip, named after the program;
+#  - a program that passes without any TEST line is one pass.
+# Ends with "selftests: skipped|failed: <program>[: <check>]" lines, a
+# "selftests: programs: ..." line and "selftests: N passed, N failed,
+# N skipped" counting checks; exits non-zero if any check failed.
 cd "$(dirname "$0")" || exit 1
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 timeout=${timeout:-45}
+out=$(mktemp "${TMPDIR:-/tmp}/kscan-selftest.XXXXXX") || exit 1
+trap 'rm -f "$out"' EXIT
+
+# checks STATUS: the names of the program's checks with that status
+# ("OK", "FAIL" or "SKIP"), as printed by log_test (padding dropped).
+checks()
+{
+	sed -n "s/^TEST: \(.*[^ ]\) *\[ *$1 *\]\$/\1/p" "$out"
+}
 
 echo "TAP version 13"
 echo "1..$#"
-n=0 pass=0 fail=0 skip=0
+n=0 pass=0 fail=0 skip=0 prog_pass=0 prog_fail=0 prog_skip=0
+names=()
 for t in "$@"; do
 	n=$((n + 1))
 	echo "# selftests: kscan: $t"
-	timeout --foreground "$timeout" "./$t" 2>&1 | sed 's/^/# /'
+	timeout --foreground "$timeout" "./$t" 2>&1 | tee "$out" | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
+
+	p=$(checks OK | wc -l) f=$(checks FAIL | wc -l) s=$(checks SKIP | wc -l)
+	while IFS= read -r c; do names+=("failed: $t: $c"); done < <(checks FAIL)
+	while IFS= read -r c; do names+=("skipped: $t: $c"); done < <(checks SKIP)
+	why=
 	case $rc in
-	0) echo "ok $n selftests: kscan: $t"; pass=$((pass + 1)) ;;
-	4) echo "ok $n selftests: kscan: $t # SKIP"; skip=$((skip + 1)) ;;
-	124) echo "not ok $n selftests: kscan: $t # TIMEOUT $timeout seconds"
-	     fail=$((fail + 1)) ;;
-	*) echo "not ok $n selftests: kscan: $t # exit=$rc"; fail=$((fail + 1)) ;;
+	0) [ $((p + f + s)) -gt 0 ] || p=1 ;;
+	4) if [ "$s" -eq 0 ]; then
+		s=1
+		# A whole-program skip says why on its last "SKIP: ..." line.
+		why=$(sed -n 's/^SKIP: //p' "$out" | tail -n 1)
+		names+=("skipped: $t")
+	fi ;;
+	124) f=$((f + 1)) why="TIMEOUT $timeout seconds"
+	     names+=("failed: $t: timed out after $timeout s") ;;
+	*) if [ "$f" -eq 0 ]; then
+		f=1
+		names+=("failed: $t: exit $rc without a FAIL line")
+	fi
+	why="exit=$rc" ;;
 	esac
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+
+	if [ "$f" -gt 0 ]; then
+		echo "not ok $n selftests: kscan: $t # ${why:-$f failed}"
+		prog_fail=$((prog_fail + 1))
+	elif [ "$rc" -eq 4 ]; then
+		echo "ok $n selftests: kscan: $t # SKIP${why:+ $why}"
+		prog_skip=$((prog_skip + 1))
+	else
+		echo "ok $n selftests: kscan: $t"
+		prog_pass=$((prog_pass + 1))
+	fi
 done
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+echo "# Totals: pass:$prog_pass fail:$prog_fail xfail:0 xpass:0 skip:$prog_skip error:0"
+for c in "${names[@]}"; do
+	echo "selftests: $c"
+done
+echo "selftests: programs: $prog_pass passed, $prog_fail failed, $prog_skip skipped"
 echo "selftests: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
