@@ -15,6 +15,8 @@ packages=(
 	linux-source-6.1 python3 flex bison bc libelf-dev libssl-dev xz-utils rsync
 	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 util-linux libcap2-bin tcpdump ethtool
+	# sysctl (selftests, demo); zstd for .ko.zst modules (lab initramfs)
+	procps zstd
 	# peers for cross-checks and benchmarks
 	zmap masscan xdp-tools
 )
