@@ -33,7 +33,12 @@ install()
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
 		--exclude='*.symvers' dkms.conf Kbuild include kmod "$src/"
 	dkms add -m kscan -v "$version"
-	dkms build -m kscan -v "$version" -k "$kver"
+	if ! dkms build -m kscan -v "$version" -k "$kver"; then
+		# dkms only says where the compiler's output went: show it.
+		local make_log=/var/lib/dkms/kscan/$version/build/make.log
+		[ ! -f "$make_log" ] || { echo "dkms: $make_log:"; cat "$make_log"; } >&2
+		return 1
+	fi
 	dkms install -m kscan -v "$version" -k "$kver" --force
 }
 
@@ -51,9 +56,14 @@ check)
 			echo "dkms: FAIL - $2"; fail=$((fail + 1))
 		fi
 	}
-	install >/tmp/kscan-dkms.log 2>&1
-	rc=$?
-	[ $rc -eq 0 ] || cat /tmp/kscan-dkms.log
+	# A child process, so that set -e still stops the install at the first
+	# failing step (a function called in a || list would run on) and the
+	# check still reports and prints the log.
+	log=$(mktemp /tmp/kscan-dkms.XXXXXX)
+	trap 'rm -f "$log"' EXIT
+	rc=0
+	"$BASH" tests/dkms.sh install "$kver" >"$log" 2>&1 || rc=$?
+	[ $rc -eq 0 ] || cat "$log"
 	result $rc "dkms add/build/install kscan $version for $kver"
 
 	path=$(modinfo -k "$kver" -n kscan 2>/dev/null || true)
