@@ -160,9 +160,6 @@ KSCAN_TEST_KEY=000102030405060708090a0b0c0d0e0f
 KSCAN_RUNNING=0 KSCAN_DONE=1 KSCAN_ABORTED=2
 KSCAN_R_COMPLETED=1 KSCAN_R_BUDGET=2 KSCAN_R_STOPPED=3 KSCAN_R_DEVICE_GONE=4
 KSCAN_R_DEVICE_DOWN=5 KSCAN_R_NETNS_EXIT=6 KSCAN_R_MODULE_UNLOAD=7
-KSCAN_R_ERROR=8 KSCAN_R_OWNER_GONE=9 KSCAN_R_QUEUE_GONE=10
-# KSCAN_START_F_DETACH: the scan outlives the kscan_nl.py process.
-KSCAN_F_DETACH=2
 
 # kscan_nl NS ARGS...: one raw generic-netlink request from inside NS.
 kscan_nl()
@@ -187,14 +184,13 @@ setup_dummy()
 	ip netns exec "$ns" cat "/sys/class/net/$dev/ifindex"
 }
 
-# scan_attrs IFINDEX: START attributes of a long, detached scan of
-# 198.18.0.0/15 (it outlives the kscan_nl.py that starts it).
+# scan_attrs IFINDEX: START attributes of a long scan of 198.18.0.0/15.
 scan_attrs()
 {
 	echo "IFINDEX=u32:$1 DST_MAC=mac:02:00:00:00:00:01" \
 		"SADDR_FIRST=ip:198.18.0.1 SPORT_FIRST=u16:40000" \
 		"SPORT_LAST=u16:40999 TARGETS=targets:198.18.0.0/15" \
-		"PORTS=ranges:1-1000 KEY=hex:$KSCAN_TEST_KEY FLAGS=u32:$KSCAN_F_DETACH"
+		"PORTS=ranges:1-1000 KEY=hex:$KSCAN_TEST_KEY"
 }
 
 # wait_scan_end NS ID SECONDS: poll GET until the scan has ended.
