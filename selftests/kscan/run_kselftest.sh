@@ -34,12 +34,20 @@ names=()
 for t in "$@"; do
 	n=$((n + 1))
 	echo "# selftests: kscan: $t"
-	timeout --foreground "$timeout" "./$t" 2>&1 | tee "$out" | sed 's/^/# /'
+	# Not --foreground: the signal must reach the program's children too
+	# (a hung "sleep" or listener holding the pipe would stall the run
+	# until the lab's own timeout, which names no program).
+	timeout -k 10 "$timeout" "./$t" 2>&1 | tee "$out" | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
 
 	p=$(checks OK | wc -l) f=$(checks FAIL | wc -l) s=$(checks SKIP | wc -l)
-	while IFS= read -r c; do names+=("failed: $t: $c"); done < <(checks FAIL)
-	while IFS= read -r c; do names+=("skipped: $t: $c"); done < <(checks SKIP)
+	# Here-strings, not process substitution: the lab VM has no /dev/fd.
+	while IFS= read -r c; do
+		[ -z "$c" ] || names+=("failed: $t: $c")
+	done <<<"$(checks FAIL)"
+	while IFS= read -r c; do
+		[ -z "$c" ] || names+=("skipped: $t: $c")
+	done <<<"$(checks SKIP)"
 	why=
 	case $rc in
 	0) [ $((p + f + s)) -gt 0 ] || p=1 ;;
