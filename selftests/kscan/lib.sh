@@ -110,6 +110,29 @@ setup_ns()
 	done
 }
 
+# shared_copy VAR FILE...: copy each FILE (an absolute path) to VAR/FILE,
+# VAR being a new directory under /tmp that every user can enter and read,
+# removed at exit; FILEs keep their layout, so a copied script still finds
+# what it opens relative to itself. For what a check runs as another user
+# (nobody): the checkout may sit under a directory only its owner can enter
+# (a clone in /root). /tmp itself, not $TMPDIR: that may be private too.
+shared_copy()
+{
+	local var=$1 dir f
+	shift
+	dir=$(mktemp -d /tmp/kscan-shared.XXXXXX) || return 1
+	defer rm -rf "$dir"
+	for f in "$@"; do
+		case $f in
+		/*) ;;
+		*) echo "shared_copy: $f: not an absolute path" >&2; return 1 ;;
+		esac
+		mkdir -p "$dir$(dirname "$f")" && cp "$f" "$dir$f" || return 1
+	done
+	chmod -R go+rX "$dir" || return 1
+	printf -v "$var" '%s' "$dir"
+}
+
 kscan_loaded()
 {
 	[ -d /sys/module/kscan ]

@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 require_root
 require_cmd setpriv capsh
 kscan_load
+# nobody runs a copy of kscanctl that it can read.
+shared_copy shared "$KSCANCTL"
 
 unpriv()
 {
@@ -20,7 +22,7 @@ unpriv capsh --has-p=cap_net_admin 2>/dev/null
 log_test $? "setpriv drops CAP_NET_ADMIN"
 
 # ...and still reads the module's information.
-out=$(unpriv "$KSCANCTL" version 2>&1)
+out=$(unpriv "$shared$KSCANCTL" version 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
 [ $rc -eq 0 ] && grep -q "^kscan.ko $(kscan_expected_version) " <<<"$out"
