@@ -92,11 +92,16 @@ TARGETS, PORTS = "198.18.0.0/15", "1-1000"
 
 # What ends which scans, and the reason it must give.
 REASON_OF = {"stop": "stopped", "down": "device-down", "delete": "device-gone",
-             "queues": "queue-gone", "netns": "netns-exit",
-             "rmmod": "module-unload", "kill": "owner-gone"}
-# Steps as counted in the figures (carrier off is not an ending on its own).
-ENDINGS = ("stop", "down", "carrier off", "carrier on", "delete", "queues",
-           "netns", "rmmod", "kill")
+             "move": "device-down", "queues": "queue-gone",
+             "netns": "netns-exit", "rmmod": "module-unload",
+             "kill": "owner-gone"}
+# Steps as counted in the figures (carrier off is not an ending on its own;
+# "move" is ip link set DEV netns OTHER, which closes the device before it
+# unregisters it from the netns: device-down).
+ENDINGS = ("stop", "down", "carrier off", "carrier on", "delete", "move",
+           "queues", "netns", "rmmod", "kill", "race")
+# Endings that two threads can fire at the same instant (a race step).
+RACERS = ("stop", "down", "delete", "move", "queues", "rmmod", "kill")
 
 # ---- syscalls --------------------------------------------------------------
 
@@ -361,7 +366,7 @@ class Dev:
         self.carrier = True
 
     def endings(self):
-        out = ["stop", "down", "delete", "netns", "rmmod", "kill"]
+        out = ["stop", "down", "delete", "move", "netns", "rmmod", "kill"]
         if self.kind in ("dummy", "veth"):
             out.append("carrier")
         if self.kind in ("veth", "netdevsim"):
@@ -498,7 +503,7 @@ class Scan:
         self.proc = None
         self.id = None
         self.gen = None             # module generation (ids restart)
-        self.expect = None          # reason name the ending must give
+        self.expect = None          # reason names the ending may give
         self.ended_by = None        # step that should have ended it
         self.t_end_action = None
         self.event = None           # {NAME: value} of its end event
@@ -512,6 +517,18 @@ class Scan:
         return "scan#%d(id %s, q %s, %s)" % (
             self.n, self.id, ",".join(map(str, self.queues)),
             "detached" if self.detach else "attached")
+
+
+def flat_names(steps):
+    """The endings of steps, those of race steps included."""
+    return [sub[0] for st in steps
+            for sub in (st[1] if st[0] == "race" else [st])]
+
+
+def step_text(step):
+    if step[0] == "race":
+        return "race(%s)" % "+".join(step_text(sub) for sub in step[1])
+    return ":".join(map(str, step))
 
 
 class RoundFailed(Exception):
@@ -536,7 +553,7 @@ class Chaos:
             "dumps": 0, "dump_errors": 0, "dump_timeouts": 0,
             "kill_ms_max": 0.0, "kills": 0, "carrier": 0, "carrier_on": 0,
             "reports": 0, "sent_before_end": 0, "netns_exits": 0,
-            "rmmod_busy": 0,
+            "rmmod_busy": 0, "races": 0, "race_lost": 0,
         }
         self.by_dev = {"dummy": 0, "veth": 0, "netdevsim": 0}
         self.endings = {e: 0 for e in ENDINGS}
@@ -545,6 +562,8 @@ class Chaos:
         self.phases = {}
         self.dying = []             # (round, time, thread prefixes, scans)
         self.dump_errnos = {}
+        self.race_pairs = {}
+        self.moved_devs = []
 
     # -- environment --
 
@@ -710,22 +729,25 @@ class Chaos:
         # cb->module), so rmmod -- O_NONBLOCK, like rmmod(8) -- is refused
         # with EAGAIN while one runs. The racer makes that frequent: retry,
         # as a user would, and count it.
-        end = now() + self.a.slow * 5
-        while True:
-            try:
-                delete_module("kscan")
-                break
-            except OSError as e:
-                if e.errno != errno.EAGAIN or now() > end:
-                    raise
-                self.stats["rmmod_busy"] += 1
-                time.sleep(0.001)
+        self.delete_module_retry()
         # Every end event was multicast before the family went: take them
         # in under the old generation before ids start again at 1.
         self.read_events(self.ns)
         self.racer_stop()
         self.kscan_close()
         self.insmod()
+
+    def delete_module_retry(self):
+        end = now() + self.a.slow * 5
+        while True:
+            try:
+                delete_module("kscan")
+                return
+            except OSError as e:
+                if e.errno != errno.EAGAIN or now() > end:
+                    raise
+                self.stats["rmmod_busy"] += 1
+                time.sleep(0.001)
 
     def insmod(self):
         if self.a.ko:
@@ -750,32 +772,44 @@ class Chaos:
     def plan(self, rng, kinds):
         """Everything a round does, drawn before it starts."""
         kind = rng.choice(kinds)
-        probe = Dev(kind, "", 0)
-        first = rng.choice(probe.endings())
+        can = Dev(kind, "", 0).endings()
         scans = []
         for n in range(rng.randint(1, 3)):
             queues = sorted(rng.sample(range(QUEUES), rng.randint(1, 2)))
             scans.append(Scan(n + 1, queues, rng.random() < 0.5))
-        if first == "kill" and all(s.detach for s in scans):
+
+        def sub(name):
+            return ("queues", rng.randint(1, QUEUES - 1)) if name == "queues" else (name,)
+
+        steps = []
+        if rng.random() < 0.25:
+            # Two endings at the same instant, from two threads. netns
+            # delete races only rmmod (pernet exit against module exit).
+            if rng.random() < 0.15:
+                pair = ["netns", "rmmod"]
+            else:
+                pair = rng.sample([e for e in RACERS if e in can], 2)
+            steps.append(("race", [sub(e) for e in pair]))
+        else:
+            first = rng.choice(can)
+            if first == "carrier":
+                steps.append(("carrier_off",))
+                if rng.random() < 0.5:
+                    steps.append(("carrier_on",))
+            else:
+                steps.append(sub(first))
+        names = flat_names(steps)
+        if "kill" in names and all(s.detach for s in scans):
             rng.choice(scans).detach = False
-        if first == "netns":
+        if "netns" in names:
             # An attached kscanctl sits in the netns and keeps it alive: a
             # netns delete ends only detached scans.
             for s in scans:
                 s.detach = True
-        steps = []
-        if first == "carrier":
-            steps.append(("carrier_off",))
-            if rng.random() < 0.5:
-                steps.append(("carrier_on",))
-        elif first == "queues":
-            steps.append(("queues", rng.randint(1, QUEUES - 1)))
-        else:
-            steps.append((first,))
         # Does the first step leave scans running? Then a final ending.
         left = [s for s in scans if not self.step_ends(steps[-1], s)]
-        if left or first == "carrier":
-            finals = ["stop", "down", "delete", "rmmod"]
+        if left:
+            finals = ["stop", "down", "delete", "move", "rmmod"]
             if all(s.detach for s in left):
                 finals.append("netns")
             if all(not s.detach for s in left):
@@ -783,9 +817,12 @@ class Chaos:
             steps.append((rng.choice(finals),))
         return kind, scans, rng.randint(10, 60), steps
 
-    @staticmethod
-    def step_ends(step, scan):
+    @classmethod
+    def step_ends(cls, step, scan):
+        """Whether step can end scan (a race: either of its endings)."""
         name = step[0]
+        if name == "race":
+            return any(cls.step_ends(sub, scan) for sub in step[1])
         if name in ("carrier_off", "carrier_on"):
             return False
         if name == "kill":
@@ -793,6 +830,12 @@ class Chaos:
         if name == "queues":
             return max(scan.queues) >= step[1]
         return True
+
+    @classmethod
+    def step_reasons(cls, step, scan):
+        if step[0] == "race":
+            return {r for sub in step[1] for r in cls.step_reasons(sub, scan)}
+        return {REASON_OF[step[0]]} if cls.step_ends(step, scan) else set()
 
     def start_scans(self, dev, scans, seed):
         for s in scans:
@@ -841,11 +884,13 @@ class Chaos:
         ends = [s for s in running if self.step_ends(step, s)]
         t = now()
         for s in ends:
-            s.ended_by, s.expect, s.t_end_action = name, REASON_OF[name], t
-        self.log("ending step %s%s -> %s" % (
-            name, "" if len(step) == 1 else " %s" % (step[1],),
-            ", ".join("#%d" % s.n for s in ends) or "none"))
-        if name == "stop":
+            s.ended_by, s.t_end_action = name, t
+            s.expect = self.step_reasons(step, s)
+        self.log("ending step %s -> %s" % (step_text(step),
+                                           ", ".join("#%d" % s.n for s in ends) or "none"))
+        if name == "race":
+            self.race(step[1], dev, ends)
+        elif name == "stop":
             stops = [self.spawn("stop#%d" % s.n, [self.a.kscanctl, "stop", str(s.id)])
                      for s in ends]
             self.wait_for(lambda: all(p.done() for p in stops), self.a.slow * 20,
@@ -858,6 +903,9 @@ class Chaos:
             self.ns.rtnl.set(dev.index, up=False)
         elif name == "delete":
             self.drop_dev(dev)
+        elif name == "move":
+            self.ns.rtnl.set(dev.index, netns_fd=INIT_NETNS)
+            self.moved(dev)
         elif name == "queues":
             if dev.kind == "veth":
                 set_channels(self.ns.ethtool, dev.index, tx=step[1])
@@ -878,6 +926,155 @@ class Chaos:
         elif name == "carrier_on":
             self.carrier(dev, True)
         return ends
+
+    def moved(self, dev):
+        """dev went to init_net: no longer the netns's; deleted at the end
+        of the round, there (deleting a veth end takes its peer along)."""
+        self.ns.devs.pop(dev.kind, None)
+        self.moved_devs.append(dev)
+
+    def drop_moved(self):
+        for dev in self.moved_devs:
+            if dev.nsim_id is not None:
+                nsim_del(dev.nsim_id)
+                self.nsim_live.discard(dev.nsim_id)
+                continue
+            init = Rtnl()
+            try:
+                init.delete(init.index(dev.name))
+            except OSError as e:
+                if e.errno != errno.ENODEV:
+                    raise
+            finally:
+                init.close()
+        self.moved_devs = []
+
+    def race(self, subs, dev, ends):
+        """Fire two endings at the same instant from two threads, each with
+        sockets of its own (made here, in the netns, beforehand); then do
+        the bookkeeping. An ending that lost (ENODEV for a device already
+        gone, EALREADY for a scan already ended) is counted, not a failure;
+        a STOP that won makes its scan's reason stopped, nothing else."""
+        ns = self.ns
+        socks, actions, names = [], [], [sub[0] for sub in subs]
+        stop_won = set()
+        for sub in subs:
+            name = sub[0]
+            if name == "stop":
+                with Inside(ns):
+                    g = Genl("kscan")
+                socks.append(g)
+
+                def act(g=g):
+                    for sc in ends:
+                        try:
+                            g.call(KSCAN_CMD["STOP"], nla(ATTRS["SCAN_ID"],
+                                                          struct.pack("=I", sc.id)))
+                            stop_won.add(sc.n)
+                        except OSError as e:
+                            if e.errno not in (errno.EALREADY, errno.ENOENT):
+                                raise
+            elif name in ("down", "delete", "move"):
+                with Inside(ns):
+                    rt = Rtnl()
+                socks.append(rt)
+                if name == "down":
+                    def act(rt=rt):
+                        rt.set(dev.index, up=False)
+                elif name == "move":
+                    def act(rt=rt):
+                        rt.set(dev.index, netns_fd=INIT_NETNS)
+                elif dev.nsim_id is not None:
+                    def act():
+                        nsim_del(dev.nsim_id)
+                else:
+                    def act(rt=rt):
+                        rt.delete(dev.index)
+            elif name == "queues":
+                with Inside(ns):
+                    et = Genl("ethtool")
+                socks.append(et)
+                k = sub[1]
+                if dev.kind == "veth":
+                    def act(et=et, k=k):
+                        set_channels(et, dev.index, tx=k)
+                else:
+                    def act(et=et, k=k):
+                        set_channels(et, dev.index, combined=k)
+            elif name == "kill":
+                def act():
+                    for sc in ends:
+                        if not sc.detach:
+                            sc.proc.p.send_signal(signal.SIGKILL)
+                            sc.killed, sc.t_end_action = True, now()
+            elif name == "rmmod":
+                def act():
+                    self.delete_module_retry()
+            elif name == "netns":
+                # Our last references to the netns go from this thread.
+                self.racer_stop()
+                self.kscan_close()
+                self.nsim_gone = [d.nsim_id for d in ns.devs.values()
+                                  if d.nsim_id is not None]
+
+                def act():
+                    ns.delete()
+            actions.append(act)
+        barrier = threading.Barrier(len(actions))
+        results = [None] * len(actions)
+
+        def run(i):
+            try:
+                barrier.wait(10)
+                actions[i]()
+                results[i] = "ok"
+            except Exception as e:      # noqa: BLE001 - reported below
+                results[i] = e
+
+        threads = [threading.Thread(target=run, args=(i,), daemon=True)
+                   for i in range(len(actions))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(self.a.slow * 20)
+            if th.is_alive():
+                raise RoundFailed("race %s: an ending did not return within %d s"
+                                  % ("+".join(names), self.a.slow * 20))
+        for sock in socks:
+            sock.close()
+        for name, res in zip(names, results):
+            if res == "ok":
+                continue
+            if isinstance(res, OSError) and res.errno in (errno.ENODEV, errno.ENOENT,
+                                                          errno.EINVAL):
+                # e.g. down or ethtool -L on a device the other ending
+                # deleted or moved away a moment before
+                self.stats["race_lost"] += 1
+                continue
+            raise RoundFailed("race %s: %s failed: %r" % ("+".join(names), name, res))
+        self.log("race %s: %s" % ("+".join(names), ", ".join(
+            "%s %s" % (n, "ok" if r == "ok" else "lost (%s)" % r) for n, r in zip(names, results))))
+        for sc in ends:
+            if sc.n in stop_won:
+                sc.expect = {"stopped"}
+        # Bookkeeping, here in the main thread.
+        if "delete" in names and results[names.index("delete")] == "ok":
+            ns.devs.pop(dev.kind, None)
+            if dev.nsim_id is not None:
+                self.nsim_live.discard(dev.nsim_id)
+        if "move" in names and results[names.index("move")] == "ok":
+            self.moved(dev)
+        if "queues" in names and results[names.index("queues")] == "ok":
+            dev.queues = subs[names.index("queues")][1]
+        if "netns" in names:
+            self.ns = None
+        if "rmmod" in names:
+            if self.ns:
+                self.read_events(self.ns)
+            self.racer_stop()
+            self.kscan_close()
+            self.insmod()
+        self.stats["races"] += 1
 
     def racer_stop(self):
         if self.racer:
@@ -940,10 +1137,10 @@ class Chaos:
             self.wait_for(lambda: self.event_of(s) is not None, slack * 10,
                           "the end event of %s (%s)" % (s.desc(), s.ended_by))
             got = REASON.get(s.event.get("REASON"), s.event.get("REASON"))
-            if got != s.expect:
+            if got not in s.expect:
                 raise RoundFailed("%s ended by %s with reason %s, not %s" % (
-                    s.desc(), s.ended_by, got, s.expect))
-            if s.killed:
+                    s.desc(), s.ended_by, got, " or ".join(sorted(s.expect))))
+            if s.killed and got == "owner-gone":
                 # END_NS is the kernel's CLOCK_MONOTONIC when the scan
                 # ended, time.monotonic() the same clock: how long the
                 # kernel took, not how long this busy harness took to look.
@@ -977,10 +1174,12 @@ class Chaos:
             err = s.proc.err.decode(errors="replace")
             rep = dict(l.split(": ", 1) for l in err.splitlines()
                        if l.startswith(("state: ", "reason: ")))
-            if rep.get("state") != "aborted" or rep.get("reason") != s.expect:
-                raise RoundFailed("kscanctl of %s reported state %s reason %s, not aborted %s: %s"
+            got = REASON.get(s.event.get("REASON"))
+            if rep.get("state") != "aborted" or rep.get("reason") != got:
+                raise RoundFailed("kscanctl of %s reported state %s reason %s, not aborted %s "
+                                  "as its end event: %s"
                                   % (s.desc(), rep.get("state"), rep.get("reason"),
-                                     s.expect, err.strip()[-400:]))
+                                     got, err.strip()[-400:]))
             self.stats["reports"] += 1
 
     def check_clean(self):
@@ -1020,13 +1219,14 @@ class Chaos:
         self.t_phase = self.t0
         self.racer, self.nsim_gone, self.fail_soon = None, [], None
         self.round_dump_errnos = {}
+        self.moved_devs = []
         rng = random.Random("%d/%d" % (self.a.seed, r))
         kind, scans, run_ms, steps = self.plan(rng, kinds)
         self.log("plan: %s, %d scan(s) %s, run %d ms, steps %s" % (
             kind, len(scans), " ".join("q%s%s" % (",".join(map(str, s.queues)),
                                                   "/d" if s.detach else "/a")
                                        for s in scans),
-            run_ms, " ".join(":".join(map(str, st)) for st in steps)))
+            run_ms, " ".join(step_text(st) for st in steps)))
         dev = self.ready_dev(kind)
         self.phase("setup")
         self.by_dev[kind] += 1
@@ -1057,29 +1257,34 @@ class Chaos:
                     s.desc(), s.proc.rc, s.proc.err.decode(errors="replace")[-300:]))
         for step in steps:
             self.endings[step[0].replace("_", " ")] += 1
+            if step[0] == "race":
+                pair = "+".join(sub[0] for sub in step[1])
+                self.race_pairs[pair] = self.race_pairs.get(pair, 0) + 1
             ends = self.apply(step, dev, scans)
             if step[0] == "carrier_off":
                 self.check_carrier_wait(scans)
             elif step[0] == "carrier_on":
                 self.check_carrier_back(scans)
-            self.wait_ends(ends, step[0] == "netns")
+            self.wait_ends(ends, "netns" in flat_names([step]))
         self.phase("endings")
         running = [s for s in scans if s.ended_by is None]
         if running:
             raise RoundFailed("plan left %s running" % ", ".join(s.desc() for s in running))
         self.racer_stop()
         # Only an unloading module may refuse a dump of its scans.
-        if self.round_dump_errnos and not any(st[0] == "rmmod" for st in steps):
+        rmmod = "rmmod" in flat_names(steps)
+        if self.round_dump_errnos and not rmmod:
             raise RoundFailed("raw GET dumps refused without an rmmod: %s" % self.round_dump_errnos)
         self.wait_for(status.done, self.a.slow * 10, "kscanctl status to exit")
         if status.rc != 0:
             # Refused while the module was away: fine, but counted.
-            if not any(st[0] == "rmmod" for st in steps):
+            if not rmmod:
                 raise RoundFailed("%s failed (exit %d) without an rmmod: %s" % (
                     " ".join(status.argv[1:]), status.rc,
                     status.err.decode(errors="replace").strip()))
             self.stats["status_failed"] += 1
         self.check_reports(scans)
+        self.drop_moved()
         for bus_id in self.nsim_gone:
             nsim_del(bus_id)
             self.nsim_live.discard(bus_id)
@@ -1116,6 +1321,11 @@ class Chaos:
         except Exception as e:      # noqa: BLE001 - best effort
             print("# cleanup: %s" % e)
         self.ns = None
+        try:
+            self.drop_moved()
+        except OSError as e:
+            print("# cleanup: %s" % e)
+        self.moved_devs = []
         for bus_id in list(self.nsim_live):
             nsim_del(bus_id)
             self.nsim_live.discard(bus_id)
@@ -1251,6 +1461,8 @@ def main():
           ", ".join("%s %d" % kv for kv in sorted(c.reasons.items())))
     check(fails == 0 and done > 0,
           "steps: " + ", ".join("%s %d" % kv for kv in c.endings.items() if kv[1]) +
+          " (races: %s; %d lost)" % (", ".join("%s %d" % kv for kv in sorted(c.race_pairs.items())),
+                                    st["race_lost"]) +
           "; devices: " + ", ".join("%s %d" % kv for kv in c.by_dev.items()))
     # Over a full run every kind must have happened; a short replay may
     # not draw them all.
