@@ -19,6 +19,12 @@
 #define KSCAN_POOL_SIZE 1024
 /* How long to wait for a busy queue or a pool skb. */
 #define KSCAN_BACKOFF_NS (20 * NSEC_PER_USEC)
+/* After failed transmissions the wait doubles, up to 2^6 times as long:
+ * KSCAN_XMIT_ERROR_RUN failures in a row then take about a second.
+ */
+#define KSCAN_BACKOFF_MAX_SHIFT 6
+/* How often a thread looks for the carrier to come back. */
+#define KSCAN_CARRIER_WAIT_NS NSEC_PER_MSEC
 
 /* Sleep for @ns unless asked to stop; kthread_stop() wakes us early. */
 static void kscan_gen_sleep(u64 ns)
@@ -38,7 +44,7 @@ static u32 kscan_gen_reserve(struct kscan_scan *scan, u32 want)
 {
 	s64 left;
 
-	if (!scan->cfg->max_packets)
+	if (!scan->budgeted)
 		return want;
 	left = atomic64_read(&scan->budget);
 	do {
@@ -64,7 +70,7 @@ static void kscan_gen_refill(struct kscan_gen *gen)
 		return;
 	i = kscan_gen_reserve(scan, n);
 	/* The schedule released more than the budget allows: take back. */
-	gen->rate.released -= n - i;
+	kscan_rate_give_back(&gen->rate, n - i);
 	for (n = i, i = 0; i < n; i++) {
 		struct kscan_pkt *pkt = &gen->pending[gen->nr_pending++];
 
@@ -94,8 +100,16 @@ static int kscan_gen_build(struct kscan_gen *gen, struct kscan_pkt *pkt)
 
 static bool kscan_gen_budget_spent(const struct kscan_gen *gen)
 {
-	return gen->scan->cfg->max_packets &&
-	       atomic64_read(&gen->scan->budget) <= 0;
+	return gen->scan->budgeted && atomic64_read(&gen->scan->budget) <= 0;
+}
+
+/* How long to wait after a round that could not send all it had. */
+static u64 kscan_gen_backoff_ns(const struct kscan_gen *gen)
+{
+	if (!netif_carrier_ok(gen->pool.dev))
+		return KSCAN_CARRIER_WAIT_NS;
+	return KSCAN_BACKOFF_NS << min_t(u32, gen->error_run,
+					 KSCAN_BACKOFF_MAX_SHIFT);
 }
 
 /* The generator loop; returns why it ended. */
@@ -129,9 +143,13 @@ static enum kscan_reason kscan_gen_run(struct kscan_gen *gen)
 			memmove(gen->pending, gen->pending + sent,
 				gen->nr_pending * sizeof(gen->pending[0]));
 		}
-		/* Pool empty or queue busy: let the device catch up. */
+		if (unlikely(gen->fatal != KSCAN_REASON_NONE))
+			return gen->fatal;
+		/* Pool empty, queue busy, no carrier or a failed send: let the
+		 * device catch up rather than spin.
+		 */
 		if (sent < ready || !ready)
-			kscan_gen_sleep(KSCAN_BACKOFF_NS);
+			kscan_gen_sleep(kscan_gen_backoff_ns(gen));
 		else
 			cond_resched();
 	}
@@ -192,15 +210,24 @@ out:
 	return found;
 }
 
-/* The @n-th online CPU, counting round-robin. */
-static int kscan_gen_nth_online_cpu(unsigned int n)
+/*
+ * The @n-th CPU, round robin, among the online ones the caller may use
+ * (gen_create runs in START, in the caller's context), else any online.
+ */
+static int kscan_gen_nth_allowed_cpu(unsigned int n)
 {
-	unsigned int online = num_online_cpus(), k = 0;
+	const struct cpumask *allowed = current->cpus_ptr;
+	unsigned int count = 0, k = 0;
 	int cpu;
 
-	n %= online ? online : 1;
 	for_each_online_cpu(cpu)
-		if (k++ == n)
+		count += cpumask_test_cpu(cpu, allowed);
+	if (!count)
+		allowed = cpu_online_mask;
+	count = count ? count : num_online_cpus();
+	n %= count ? count : 1;
+	for_each_online_cpu(cpu)
+		if (cpumask_test_cpu(cpu, allowed) && k++ == n)
 			return cpu;
 	return raw_smp_processor_id();
 }
@@ -213,18 +240,29 @@ int kscan_gen_create(struct kscan_gen *gen)
 {
 	struct kscan_scan *scan = gen->scan;
 	struct net_device *dev = scan->dev;
-	bool recycle = dev->priv_flags & IFF_TX_SKB_SHARING;
+	/*
+	 * Recycle only where the driver is the skb's one other user: a
+	 * device that keeps IFF_TX_SKB_SHARING, and never the qdisc path
+	 * (qdiscs, taps and tc actions may keep, clone or change an skb).
+	 */
+	bool recycle = (dev->priv_flags & IFF_TX_SKB_SHARING) &&
+		       scan->cfg->xmit_mode != KSCAN_XMIT_QUEUE;
 	int err, index = gen - scan->gens;
-
-	err = kscan_pool_init(&gen->pool, dev, gen->queue, KSCAN_POOL_SIZE,
-			      recycle, scan->csum_partial, &scan->tpl);
-	if (err)
-		return err;
 
 	if (gen->cpu < 0 || !cpu_online(gen->cpu))
 		gen->cpu = kscan_gen_xps_cpu(dev, gen->queue);
+	if (gen->cpu >= 0 && !cpumask_test_cpu(gen->cpu, current->cpus_ptr) &&
+	    scan->cfg->cpus[index] < 0)
+		gen->cpu = -1;	/* XPS names a CPU the caller may not use */
 	if (gen->cpu < 0)
-		gen->cpu = kscan_gen_nth_online_cpu(index);
+		gen->cpu = kscan_gen_nth_allowed_cpu(index);
+
+	gen->fatal = KSCAN_REASON_NONE;
+	err = kscan_pool_init(&gen->pool, dev, gen->queue,
+			      cpu_to_node(gen->cpu), KSCAN_POOL_SIZE, recycle,
+			      scan->csum_partial, &scan->tpl);
+	if (err)
+		return err;
 
 	gen->task = kthread_create_on_node(kscan_gen_thread, gen,
 					   cpu_to_node(gen->cpu),

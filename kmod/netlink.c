@@ -4,12 +4,16 @@
  * "events" multicast group. The protocol is documented in
  * include/uapi/linux/kscan.h.
  *
- * Policies fix each attribute's type and size; every rule about values is
- * checked here, so that each rejection carries an extack message that
- * names the attribute and what it accepts.
+ * Each attribute's accepted values live in the policies below: the core
+ * refuses anything else before a handler runs, with an extended ack that
+ * points at the attribute and carries its policy, and CTRL_CMD_GETPOLICY
+ * shows the same limits to userspace. The handlers check only what a
+ * policy cannot say: rules between attributes, array contents, and the
+ * device, queues and CPUs as they are now.
  */
 #include <linux/cpumask.h>
 #include <linux/etherdevice.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -17,72 +21,107 @@
 #include "kscan.h"
 
 static const struct nla_policy kscan_target_policy[KSCAN_TARGET_A_MAX + 1] = {
-	[KSCAN_TARGET_A_INTERVAL] = {
-		.type = NLA_BINARY,
-		.len = sizeof(struct kscan_ipv4_interval),
-	},
+	[KSCAN_TARGET_A_INTERVAL] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct kscan_ipv4_interval)),
+};
+
+/* Ranges that do not fit the policy's inline s16 bounds (6.1 takes them
+ * through a non-const pointer; nothing writes them).
+ */
+static struct netlink_range_validation kscan_ifindex_range = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
+static struct netlink_range_validation kscan_shard_range = {
+	.min = 0,
+	.max = KSCAN_MAX_SHARDS - 1,
+};
+
+static struct netlink_range_validation kscan_shards_range = {
+	.min = 1,
+	.max = KSCAN_MAX_SHARDS,
+};
+
+static struct netlink_range_validation kscan_rate_range = {
+	.min = 0,
+	.max = KSCAN_MAX_RATE,
+};
+
+static struct netlink_range_validation kscan_ports_len_range = {
+	.min = sizeof(struct kscan_port_range),
+	.max = KSCAN_MAX_PORT_RANGES * sizeof(struct kscan_port_range),
 };
 
 const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1] = {
-	[KSCAN_A_IFINDEX] = { .type = NLA_U32 },
-	[KSCAN_A_SRC_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
-	[KSCAN_A_DST_MAC] = { .type = NLA_BINARY, .len = ETH_ALEN },
+	[KSCAN_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &kscan_ifindex_range),
+	[KSCAN_A_SRC_MAC] = NLA_POLICY_ETH_ADDR,
+	[KSCAN_A_DST_MAC] = NLA_POLICY_ETH_ADDR,
 	[KSCAN_A_SADDR_FIRST] = { .type = NLA_BE32 },
 	[KSCAN_A_SADDR_LAST] = { .type = NLA_BE32 },
-	[KSCAN_A_SADDR_LIST] = { .type = NLA_BINARY,
-				 .len = KSCAN_MAX_SADDRS * sizeof(__be32) },
-	[KSCAN_A_SPORT_FIRST] = { .type = NLA_U16 },
-	[KSCAN_A_SPORT_LAST] = { .type = NLA_U16 },
+	[KSCAN_A_SADDR_LIST] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(__be32),
+						KSCAN_MAX_SADDRS * sizeof(__be32)),
+	[KSCAN_A_SPORT_FIRST] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KSCAN_A_SPORT_LAST] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KSCAN_A_TARGETS] = NLA_POLICY_NESTED(kscan_target_policy),
-	[KSCAN_A_PORTS] = {
-		.type = NLA_BINARY,
-		.len = KSCAN_MAX_PORT_RANGES * sizeof(struct kscan_port_range),
-	},
-	[KSCAN_A_PROBES] = { .type = NLA_U32 },
+	[KSCAN_A_PORTS] = NLA_POLICY_FULL_RANGE(NLA_BINARY,
+						&kscan_ports_len_range),
+	[KSCAN_A_PROBES] = NLA_POLICY_RANGE(NLA_U32, 1, KSCAN_MAX_PROBES),
 	[KSCAN_A_SEED] = { .type = NLA_U64 },
-	[KSCAN_A_SHARD] = { .type = NLA_U32 },
-	[KSCAN_A_SHARDS] = { .type = NLA_U32 },
-	[KSCAN_A_RATE] = { .type = NLA_U64 },
-	[KSCAN_A_TX_QUEUES] = { .type = NLA_BINARY,
-				.len = KSCAN_MAX_QUEUES * sizeof(u16) },
-	[KSCAN_A_TX_CPUS] = { .type = NLA_BINARY,
-			      .len = KSCAN_MAX_QUEUES * sizeof(u32) },
-	[KSCAN_A_TTL] = { .type = NLA_U8 },
+	[KSCAN_A_SHARD] = NLA_POLICY_FULL_RANGE(NLA_U32, &kscan_shard_range),
+	[KSCAN_A_SHARDS] = NLA_POLICY_FULL_RANGE(NLA_U32, &kscan_shards_range),
+	[KSCAN_A_RATE] = NLA_POLICY_FULL_RANGE(NLA_U64, &kscan_rate_range),
+	[KSCAN_A_TX_QUEUES] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(u16),
+					       KSCAN_MAX_QUEUES * sizeof(u16)),
+	[KSCAN_A_TX_CPUS] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(u32),
+					     KSCAN_MAX_QUEUES * sizeof(u32)),
+	[KSCAN_A_TTL] = NLA_POLICY_MIN(NLA_U8, 1),
 	[KSCAN_A_WINDOW] = { .type = NLA_U16 },
-	[KSCAN_A_TCP_OPTIONS] = { .type = NLA_U32 },
-	[KSCAN_A_KEY] = { .type = NLA_BINARY, .len = KSCAN_KEY_LEN },
-	[KSCAN_A_XMIT_MODE] = { .type = NLA_U32 },
-	[KSCAN_A_BURST] = { .type = NLA_U32 },
-	[KSCAN_A_MAX_PACKETS] = { .type = NLA_U64 },
-	[KSCAN_A_FLAGS] = { .type = NLA_U32 },
+	[KSCAN_A_TCP_OPTIONS] = NLA_POLICY_MAX(NLA_U32, __KSCAN_TCP_OPT_MAX - 1),
+	[KSCAN_A_KEY] = NLA_POLICY_EXACT_LEN(KSCAN_KEY_LEN),
+	[KSCAN_A_XMIT_MODE] = NLA_POLICY_MAX(NLA_U32, __KSCAN_XMIT_MAX - 1),
+	[KSCAN_A_BURST] = NLA_POLICY_RANGE(NLA_U32, 1, KSCAN_MAX_BURST),
+	[KSCAN_A_MAX_PACKETS] = NLA_POLICY_MIN(NLA_U64, 1),
+	[KSCAN_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KSCAN_START_F_ALL),
 };
 
 static const struct nla_policy kscan_scan_id_policy[KSCAN_A_MAX + 1] = {
-	[KSCAN_A_SCAN_ID] = { .type = NLA_U32 },
+	[KSCAN_A_SCAN_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy kscan_get_info_policy[KSCAN_A_MAX + 1] = {};
 
-/* Reject with an extack message naming the attribute. */
-#define KSCAN_REJECT(extack, attr, err_, msg)                         \
-	({                                                             \
-		NL_SET_ERR_MSG_ATTR(extack, attr, msg);                \
-		err_;                                                  \
-	})
+/*
+ * A required attribute is missing: NLMSGERR_ATTR_MISS_TYPE names it for
+ * programs, @msg for people. Returns true when it is missing.
+ */
+static bool kscan_nl_missing(struct genl_info *info, int type, const char *msg)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, type))
+		return false;
+	if (info->extack)
+		info->extack->_msg = msg;
+	return true;
+}
 
-#define KSCAN_REQUIRE(info, type, name)                                      \
-	do {                                                                 \
-		if (!(info)->attrs[type]) {                                  \
-			NL_SET_ERR_MSG((info)->extack, name " is required"); \
-			NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);    \
-			return -EINVAL;                                      \
-		}                                                            \
-	} while (0)
+/* The attributes START cannot do without (SADDR_FIRST has an alternative). */
+static const struct {
+	int type;
+	const char *msg;
+} kscan_start_required[] = {
+	{ KSCAN_A_IFINDEX, "KSCAN_A_IFINDEX is required" },
+	{ KSCAN_A_DST_MAC, "KSCAN_A_DST_MAC is required" },
+	{ KSCAN_A_SPORT_FIRST, "KSCAN_A_SPORT_FIRST is required" },
+	{ KSCAN_A_SPORT_LAST, "KSCAN_A_SPORT_LAST is required" },
+	{ KSCAN_A_TARGETS, "KSCAN_A_TARGETS is required" },
+	{ KSCAN_A_PORTS, "KSCAN_A_PORTS is required" },
+	{ KSCAN_A_KEY, "KSCAN_A_KEY is required" },
+};
 
 /*
  * KSCAN_A_TARGETS may repeat: an attribute's length is 16 bits, so one nest
  * holds at most 5460 intervals. The intervals of all of them, in message
- * order, are the list. Policy validation has checked each nest.
+ * order, are the list. The policy has checked each nest and entry already.
  */
 #define kscan_for_each_targets(attr, info, rem)                            \
 	nla_for_each_attr(attr, genlmsg_data((info)->genlhdr),               \
@@ -99,19 +138,19 @@ static int kscan_nl_parse_targets(struct kscan_config *cfg,
 
 	kscan_for_each_targets(nest, info, rem) {
 		nla_for_each_nested(attr, nest, rem2) {
-			if (nla_type(attr) != KSCAN_TARGET_A_INTERVAL ||
-			    nla_len(attr) != sizeof(struct kscan_ipv4_interval))
-				return KSCAN_REJECT(extack, attr, -EINVAL,
-						    "KSCAN_A_TARGETS: expected KSCAN_TARGET_A_INTERVAL entries of 8 bytes");
 			/* Counted before allocating: the caller picks the size. */
-			if (++n > KSCAN_MAX_INTERVALS)
-				return KSCAN_REJECT(extack, nest, -E2BIG,
+			if (++n > KSCAN_MAX_INTERVALS) {
+				NL_SET_ERR_MSG_ATTR(extack, nest,
 						    "KSCAN_A_TARGETS: more than KSCAN_MAX_INTERVALS (16384) intervals");
+				return -E2BIG;
+			}
 		}
 	}
-	if (!n)
-		return KSCAN_REJECT(extack, info->attrs[KSCAN_A_TARGETS], -EINVAL,
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[KSCAN_A_TARGETS],
 				    "KSCAN_A_TARGETS: at least one interval is required");
+		return -EINVAL;
+	}
 
 	cfg->intervals = kvmalloc_array(n, sizeof(*cfg->intervals),
 					GFP_KERNEL_ACCOUNT);
@@ -126,20 +165,25 @@ static int kscan_nl_parse_targets(struct kscan_config *cfg,
 
 			out->first = be32_to_cpu(iv->first);
 			out->last = be32_to_cpu(iv->last);
-			if (out->first > out->last)
-				return KSCAN_REJECT(extack, attr, -EINVAL,
+			if (out->first > out->last) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
 						    "KSCAN_A_TARGETS: interval with first > last");
+				return -EINVAL;
+			}
 			if (cfg->nr_intervals &&
 			    out->first <=
-				    cfg->intervals[cfg->nr_intervals - 1].last)
-				return KSCAN_REJECT(extack, attr, -EINVAL,
+				    cfg->intervals[cfg->nr_intervals - 1].last) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
 						    "KSCAN_A_TARGETS: intervals must be sorted and disjoint");
+				return -EINVAL;
+			}
 			cfg->nr_intervals++;
 		}
 	}
 	return 0;
 }
 
+/* The policy bounds the length to 1..KSCAN_MAX_PORT_RANGES ranges' worth. */
 static int kscan_nl_parse_ports(struct kscan_config *cfg,
 				const struct nlattr *attr,
 				struct netlink_ext_ack *extack)
@@ -147,17 +191,30 @@ static int kscan_nl_parse_ports(struct kscan_config *cfg,
 	const struct kscan_port_range *ranges = nla_data(attr);
 	u32 len = nla_len(attr), n, i, port;
 
-	if (!len || len % sizeof(*ranges))
-		return KSCAN_REJECT(extack, attr, -EINVAL,
-				    "KSCAN_A_PORTS: expected an array of 1..16383 struct kscan_port_range");
+	if (len % sizeof(*ranges)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "KSCAN_A_PORTS: expected an array of 4-byte struct kscan_port_range");
+		return -EINVAL;
+	}
 	n = len / sizeof(*ranges);
 	for (i = 0; i < n; i++) {
-		if (ranges[i].first > ranges[i].last)
-			return KSCAN_REJECT(extack, attr, -EINVAL,
+		/* kscanctl's -p refuses it too: no service listens there */
+		if (!ranges[i].first) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "KSCAN_A_PORTS: port 0 is not a TCP port one can probe");
+			return -EINVAL;
+		}
+		if (ranges[i].first > ranges[i].last) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "KSCAN_A_PORTS: range with first > last");
-		if (i && ranges[i].first <= ranges[i - 1].last)
-			return KSCAN_REJECT(extack, attr, -EINVAL,
+			return -EINVAL;
+		}
+		if (i && ranges[i].first <= ranges[i - 1].last) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "KSCAN_A_PORTS: ranges must be sorted and disjoint");
+			return -EINVAL;
+		}
+		/* Disjoint u16 ranges: at most 65536 ports, no overflow. */
 		cfg->nr_ports += ranges[i].last - ranges[i].first + 1;
 	}
 
@@ -171,6 +228,11 @@ static int kscan_nl_parse_ports(struct kscan_config *cfg,
 	return 0;
 }
 
+/*
+ * TX queues (distinct) and their CPUs. A CPU must be online and one the
+ * caller may run on (its affinity, which its cpuset bounds): START runs in
+ * the caller's context, so current is the caller.
+ */
 static int kscan_nl_parse_queues(struct kscan_config *cfg, struct nlattr **a,
 				 struct netlink_ext_ack *extack)
 {
@@ -183,31 +245,48 @@ static int kscan_nl_parse_queues(struct kscan_config *cfg, struct nlattr **a,
 	if (attr) {
 		u32 len = nla_len(attr);
 
-		if (!len || len % sizeof(u16))
-			return KSCAN_REJECT(extack, attr, -EINVAL,
-					    "KSCAN_A_TX_QUEUES: expected an array of 1..64 u16 queue indices");
+		if (len % sizeof(u16)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "KSCAN_A_TX_QUEUES: expected an array of u16 queue indices");
+			return -EINVAL;
+		}
 		cfg->nr_queues = len / sizeof(u16);
 		memcpy(cfg->queues, nla_data(attr), len);
-		for (i = 0; i < cfg->nr_queues; i++)
-			for (j = 0; j < i; j++)
-				if (cfg->queues[i] == cfg->queues[j])
-					return KSCAN_REJECT(extack, attr, -EINVAL,
+		for (i = 0; i < cfg->nr_queues; i++) {
+			for (j = 0; j < i; j++) {
+				if (cfg->queues[i] == cfg->queues[j]) {
+					NL_SET_ERR_MSG_ATTR(extack, attr,
 							    "KSCAN_A_TX_QUEUES: duplicate queue");
+					return -EINVAL;
+				}
+			}
+		}
 		for (i = 0; i < cfg->nr_queues; i++)
 			cfg->cpus[i] = -1;
 	}
 
 	attr = a[KSCAN_A_TX_CPUS];
-	if (attr) {
-		if (nla_len(attr) != cfg->nr_queues * sizeof(u32))
-			return KSCAN_REJECT(extack, attr, -EINVAL,
-					    "KSCAN_A_TX_CPUS: expected one u32 CPU per TX queue");
-		memcpy(cfg->cpus, nla_data(attr), nla_len(attr));
-		for (i = 0; i < cfg->nr_queues; i++)
-			if (cfg->cpus[i] < 0 || cfg->cpus[i] >= nr_cpu_ids ||
-			    !cpu_online(cfg->cpus[i]))
-				return KSCAN_REJECT(extack, attr, -EINVAL,
-						    "KSCAN_A_TX_CPUS: CPU is not online");
+	if (!attr)
+		return 0;
+	if (nla_len(attr) != cfg->nr_queues * sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "KSCAN_A_TX_CPUS: expected one u32 CPU per TX queue");
+		return -EINVAL;
+	}
+	for (i = 0; i < cfg->nr_queues; i++) {
+		u32 cpu = ((const u32 *)nla_data(attr))[i];
+
+		if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "KSCAN_A_TX_CPUS: CPU is not online");
+			return -EINVAL;
+		}
+		if (!cpumask_test_cpu(cpu, current->cpus_ptr)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "KSCAN_A_TX_CPUS: CPU is not allowed for the caller (affinity, cpuset)");
+			return -EPERM;
+		}
+		cfg->cpus[i] = cpu;
 	}
 	return 0;
 }
@@ -222,13 +301,16 @@ static int kscan_nl_parse_saddrs(struct kscan_config *cfg,
 	u32 i;
 
 	if (a[KSCAN_A_SADDR_LIST]) {
-		if (a[KSCAN_A_SADDR_FIRST] || a[KSCAN_A_SADDR_LAST])
-			return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LIST], -EINVAL,
+		if (a[KSCAN_A_SADDR_FIRST] || a[KSCAN_A_SADDR_LAST]) {
+			NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_SADDR_LIST],
 					    "KSCAN_A_SADDR_LIST: give a list or KSCAN_A_SADDR_FIRST/LAST, not both");
-		if (!nla_len(a[KSCAN_A_SADDR_LIST]) ||
-		    nla_len(a[KSCAN_A_SADDR_LIST]) % sizeof(__be32))
-			return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LIST], -EINVAL,
-					    "KSCAN_A_SADDR_LIST: expected 1..KSCAN_MAX_SADDRS (256) be32 addresses");
+			return -EINVAL;
+		}
+		if (nla_len(a[KSCAN_A_SADDR_LIST]) % sizeof(__be32)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_SADDR_LIST],
+					    "KSCAN_A_SADDR_LIST: expected an array of be32 addresses");
+			return -EINVAL;
+		}
 		list = nla_data(a[KSCAN_A_SADDR_LIST]);
 		cfg->nr_saddrs = nla_len(a[KSCAN_A_SADDR_LIST]) / sizeof(__be32);
 		for (i = 0; i < cfg->nr_saddrs; i++)
@@ -236,114 +318,115 @@ static int kscan_nl_parse_saddrs(struct kscan_config *cfg,
 		return 0;
 	}
 
-	KSCAN_REQUIRE(info, KSCAN_A_SADDR_FIRST, "KSCAN_A_SADDR_FIRST");
+	if (kscan_nl_missing(info, KSCAN_A_SADDR_FIRST,
+			     "KSCAN_A_SADDR_FIRST is required"))
+		return -EINVAL;
 	cfg->saddr_first = be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_FIRST]));
 	cfg->saddr_last = a[KSCAN_A_SADDR_LAST] ?
 		be32_to_cpu(nla_get_be32(a[KSCAN_A_SADDR_LAST])) :
 		cfg->saddr_first;
-	if (cfg->saddr_last < cfg->saddr_first)
-		return KSCAN_REJECT(extack, a[KSCAN_A_SADDR_LAST], -EINVAL,
+	if (cfg->saddr_last < cfg->saddr_first) {
+		NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_SADDR_LAST],
 				    "KSCAN_A_SADDR_LAST: below KSCAN_A_SADDR_FIRST");
+		return -EINVAL;
+	}
 	return 0;
 }
 
+static int kscan_nl_parse_macs(struct kscan_config *cfg, struct nlattr **a,
+			       struct netlink_ext_ack *extack)
+{
+	/* The policy fixed the lengths (NLA_POLICY_ETH_ADDR). */
+	if (!is_valid_ether_addr(nla_data(a[KSCAN_A_DST_MAC]))) {
+		NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_DST_MAC],
+				    "KSCAN_A_DST_MAC: expected a unicast MAC address");
+		return -EINVAL;
+	}
+	memcpy(cfg->dst_mac, nla_data(a[KSCAN_A_DST_MAC]), ETH_ALEN);
+	if (!a[KSCAN_A_SRC_MAC])
+		return 0;
+	if (!is_valid_ether_addr(nla_data(a[KSCAN_A_SRC_MAC]))) {
+		NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_SRC_MAC],
+				    "KSCAN_A_SRC_MAC: expected a unicast MAC address");
+		return -EINVAL;
+	}
+	memcpy(cfg->src_mac, nla_data(a[KSCAN_A_SRC_MAC]), ETH_ALEN);
+	cfg->has_src_mac = true;
+	return 0;
+}
+
+static u32 kscan_nl_get_u32(const struct nlattr *attr, u32 dflt)
+{
+	return attr ? nla_get_u32(attr) : dflt;
+}
+
+static u64 kscan_nl_get_u64(const struct nlattr *attr, u64 dflt)
+{
+	return attr ? nla_get_u64(attr) : dflt;
+}
+
+/*
+ * @info's attributes passed the policy (ranges, lengths, masks): take the
+ * values, with their defaults, and check what lies between attributes.
+ */
 int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
+	u32 sport_count, i;
 	int err;
 
-	KSCAN_REQUIRE(info, KSCAN_A_IFINDEX, "KSCAN_A_IFINDEX");
-	KSCAN_REQUIRE(info, KSCAN_A_DST_MAC, "KSCAN_A_DST_MAC");
-	KSCAN_REQUIRE(info, KSCAN_A_SPORT_FIRST, "KSCAN_A_SPORT_FIRST");
-	KSCAN_REQUIRE(info, KSCAN_A_SPORT_LAST, "KSCAN_A_SPORT_LAST");
-	KSCAN_REQUIRE(info, KSCAN_A_TARGETS, "KSCAN_A_TARGETS");
-	KSCAN_REQUIRE(info, KSCAN_A_PORTS, "KSCAN_A_PORTS");
-	KSCAN_REQUIRE(info, KSCAN_A_KEY, "KSCAN_A_KEY");
+	for (i = 0; i < ARRAY_SIZE(kscan_start_required); i++)
+		if (kscan_nl_missing(info, kscan_start_required[i].type,
+				     kscan_start_required[i].msg))
+			return -EINVAL;
 
 	cfg->ifindex = nla_get_u32(a[KSCAN_A_IFINDEX]);
-	if (cfg->ifindex <= 0)
-		return KSCAN_REJECT(extack, a[KSCAN_A_IFINDEX], -EINVAL,
-				    "KSCAN_A_IFINDEX: expected a positive interface index");
-
-	if (nla_len(a[KSCAN_A_DST_MAC]) != ETH_ALEN ||
-	    !is_valid_ether_addr(nla_data(a[KSCAN_A_DST_MAC])))
-		return KSCAN_REJECT(extack, a[KSCAN_A_DST_MAC], -EINVAL,
-				    "KSCAN_A_DST_MAC: expected a 6-byte unicast MAC address");
-	memcpy(cfg->dst_mac, nla_data(a[KSCAN_A_DST_MAC]), ETH_ALEN);
-	if (a[KSCAN_A_SRC_MAC]) {
-		if (nla_len(a[KSCAN_A_SRC_MAC]) != ETH_ALEN ||
-		    !is_valid_ether_addr(nla_data(a[KSCAN_A_SRC_MAC])))
-			return KSCAN_REJECT(extack, a[KSCAN_A_SRC_MAC], -EINVAL,
-					    "KSCAN_A_SRC_MAC: expected a 6-byte unicast MAC address");
-		memcpy(cfg->src_mac, nla_data(a[KSCAN_A_SRC_MAC]), ETH_ALEN);
-		cfg->has_src_mac = true;
-	}
-
+	err = kscan_nl_parse_macs(cfg, a, extack);
+	if (err)
+		return err;
 	err = kscan_nl_parse_saddrs(cfg, info);
 	if (err)
 		return err;
 
 	cfg->sport_first = nla_get_u16(a[KSCAN_A_SPORT_FIRST]);
 	cfg->sport_last = nla_get_u16(a[KSCAN_A_SPORT_LAST]);
-	if (cfg->sport_last < cfg->sport_first)
-		return KSCAN_REJECT(extack, a[KSCAN_A_SPORT_LAST], -EINVAL,
+	if (cfg->sport_last < cfg->sport_first) {
+		NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_SPORT_LAST],
 				    "KSCAN_A_SPORT_LAST: below KSCAN_A_SPORT_FIRST");
+		return -EINVAL;
+	}
+	sport_count = (u32)cfg->sport_last - cfg->sport_first + 1;
 
-	cfg->probes = a[KSCAN_A_PROBES] ? nla_get_u32(a[KSCAN_A_PROBES]) : 1;
-	if (cfg->probes < 1 || cfg->probes > KSCAN_MAX_PROBES)
-		return KSCAN_REJECT(extack, a[KSCAN_A_PROBES], -ERANGE,
-				    "KSCAN_A_PROBES: expected 1..KSCAN_MAX_PROBES (16)");
-	if (cfg->probes > (u32)cfg->sport_last - cfg->sport_first + 1)
-		return KSCAN_REJECT(extack, a[KSCAN_A_PROBES], -EINVAL,
+	cfg->probes = kscan_nl_get_u32(a[KSCAN_A_PROBES], 1);
+	if (cfg->probes > sport_count) {
+		NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_PROBES],
 				    "KSCAN_A_PROBES: more probes than source ports");
+		return -EINVAL;
+	}
 
-	cfg->seed = a[KSCAN_A_SEED] ? nla_get_u64(a[KSCAN_A_SEED]) : 0;
-	cfg->shards = a[KSCAN_A_SHARDS] ? nla_get_u32(a[KSCAN_A_SHARDS]) : 1;
-	if (cfg->shards < 1 || cfg->shards > KSCAN_MAX_SHARDS)
-		return KSCAN_REJECT(extack, a[KSCAN_A_SHARDS], -ERANGE,
-				    "KSCAN_A_SHARDS: expected 1..KSCAN_MAX_SHARDS (65535)");
-	cfg->shard = a[KSCAN_A_SHARD] ? nla_get_u32(a[KSCAN_A_SHARD]) : 0;
-	if (cfg->shard >= cfg->shards)
-		return KSCAN_REJECT(extack, a[KSCAN_A_SHARD], -ERANGE,
+	cfg->seed = kscan_nl_get_u64(a[KSCAN_A_SEED], 0);
+	cfg->shards = kscan_nl_get_u32(a[KSCAN_A_SHARDS], 1);
+	cfg->shard = kscan_nl_get_u32(a[KSCAN_A_SHARD], 0);
+	if (cfg->shard >= cfg->shards) {
+		NL_SET_ERR_MSG_ATTR(extack, a[KSCAN_A_SHARD],
 				    "KSCAN_A_SHARD: expected 0..KSCAN_A_SHARDS-1");
+		return -ERANGE;
+	}
 
-	cfg->rate = a[KSCAN_A_RATE] ? nla_get_u64(a[KSCAN_A_RATE]) : 0;
-
+	cfg->rate = kscan_nl_get_u64(a[KSCAN_A_RATE], 0);
 	cfg->ttl = a[KSCAN_A_TTL] ? nla_get_u8(a[KSCAN_A_TTL]) : 255;
-	if (!cfg->ttl)
-		return KSCAN_REJECT(extack, a[KSCAN_A_TTL], -ERANGE,
-				    "KSCAN_A_TTL: expected 1..255");
 	cfg->window = a[KSCAN_A_WINDOW] ? nla_get_u16(a[KSCAN_A_WINDOW]) :
 					  65535;
-	cfg->tcp_options = a[KSCAN_A_TCP_OPTIONS] ?
-		nla_get_u32(a[KSCAN_A_TCP_OPTIONS]) : KSCAN_TCP_OPT_NONE;
-	if (cfg->tcp_options >= __KSCAN_TCP_OPT_MAX)
-		return KSCAN_REJECT(extack, a[KSCAN_A_TCP_OPTIONS], -EOPNOTSUPP,
-				    "KSCAN_A_TCP_OPTIONS: unknown profile (none, mss, linux)");
-
-	if (nla_len(a[KSCAN_A_KEY]) != KSCAN_KEY_LEN)
-		return KSCAN_REJECT(extack, a[KSCAN_A_KEY], -EINVAL,
-				    "KSCAN_A_KEY: expected 16 bytes");
+	cfg->tcp_options = kscan_nl_get_u32(a[KSCAN_A_TCP_OPTIONS],
+					    KSCAN_TCP_OPT_NONE);
 	memcpy(cfg->key, nla_data(a[KSCAN_A_KEY]), KSCAN_KEY_LEN);
-
-	cfg->xmit_mode = a[KSCAN_A_XMIT_MODE] ?
-		nla_get_u32(a[KSCAN_A_XMIT_MODE]) : KSCAN_XMIT_BURST;
-	if (cfg->xmit_mode >= __KSCAN_XMIT_MAX)
-		return KSCAN_REJECT(extack, a[KSCAN_A_XMIT_MODE], -EOPNOTSUPP,
-				    "KSCAN_A_XMIT_MODE: unknown mode (burst, direct, queue)");
-	cfg->burst = a[KSCAN_A_BURST] ? nla_get_u32(a[KSCAN_A_BURST]) : 32;
-	if (cfg->burst < 1 || cfg->burst > KSCAN_MAX_BURST)
-		return KSCAN_REJECT(extack, a[KSCAN_A_BURST], -ERANGE,
-				    "KSCAN_A_BURST: expected 1..KSCAN_MAX_BURST (256)");
-
-	cfg->max_packets = a[KSCAN_A_MAX_PACKETS] ?
-		nla_get_u64(a[KSCAN_A_MAX_PACKETS]) : 0;
-
-	cfg->flags = a[KSCAN_A_FLAGS] ? nla_get_u32(a[KSCAN_A_FLAGS]) : 0;
-	if (cfg->flags & ~KSCAN_START_F_ALL)
-		return KSCAN_REJECT(extack, a[KSCAN_A_FLAGS], -EOPNOTSUPP,
-				    "KSCAN_A_FLAGS: unknown flag bits");
+	cfg->xmit_mode = kscan_nl_get_u32(a[KSCAN_A_XMIT_MODE],
+					  KSCAN_XMIT_BURST);
+	cfg->burst = kscan_nl_get_u32(a[KSCAN_A_BURST], 32);
+	/* 0: no budget; a budget above the shard's size is cut at START. */
+	cfg->max_packets = kscan_nl_get_u64(a[KSCAN_A_MAX_PACKETS], 0);
+	cfg->flags = kscan_nl_get_u32(a[KSCAN_A_FLAGS], 0);
 
 	err = kscan_nl_parse_queues(cfg, a, extack);
 	if (err)
@@ -385,8 +468,13 @@ static int kscan_nl_start(struct sk_buff *skb, struct genl_info *info)
 		kscan_config_free(cfg);
 		return err;
 	}
-	/* kscan_scan_start() owns cfg from here on. */
-	err = kscan_scan_start(genl_info_net(info), cfg, info->extack, &id);
+	/* kscan_scan_start() owns cfg from here on. A scan belongs to the
+	 * socket that asked for it unless it asked to be detached.
+	 */
+	err = kscan_scan_start(genl_info_net(info),
+			       cfg->flags & KSCAN_START_F_DETACH ?
+				       0 : info->snd_portid,
+			       cfg, info->extack, &id);
 	if (err)
 		return err;
 	return kscan_nl_reply_id(info, KSCAN_CMD_START, id);
@@ -394,7 +482,9 @@ static int kscan_nl_start(struct sk_buff *skb, struct genl_info *info)
 
 static int kscan_nl_stop(struct sk_buff *skb, struct genl_info *info)
 {
-	KSCAN_REQUIRE(info, KSCAN_A_SCAN_ID, "KSCAN_A_SCAN_ID");
+	if (kscan_nl_missing(info, KSCAN_A_SCAN_ID,
+			     "KSCAN_A_SCAN_ID is required"))
+		return -EINVAL;
 	return kscan_scan_stop(genl_info_net(info),
 			       nla_get_u32(info->attrs[KSCAN_A_SCAN_ID]),
 			       info->extack);
@@ -428,6 +518,9 @@ static int kscan_nl_put_queue_stats(struct sk_buff *msg,
 				      KSCAN_QSTAT_A_PAD) ||
 		    nla_put_u64_64bit(msg, KSCAN_QSTAT_A_ERRORS,
 				      READ_ONCE(gen->errors),
+				      KSCAN_QSTAT_A_PAD) ||
+		    nla_put_u64_64bit(msg, KSCAN_QSTAT_A_NO_CARRIER,
+				      READ_ONCE(gen->no_carrier),
 				      KSCAN_QSTAT_A_PAD))
 			return -EMSGSIZE;
 		nla_nest_end(msg, entry);
@@ -440,7 +533,7 @@ static int kscan_nl_put_queue_stats(struct sk_buff *msg,
 static int kscan_nl_fill_scan(struct sk_buff *msg, const struct kscan_scan *scan,
 			      u32 portid, u32 seq, int flags, u8 cmd)
 {
-	u64 sent = 0, busy = 0, errors = 0, progress = 0;
+	u64 sent = 0, busy = 0, errors = 0, no_carrier = 0, progress = 0;
 	void *hdr;
 	u32 i;
 
@@ -450,6 +543,7 @@ static int kscan_nl_fill_scan(struct sk_buff *msg, const struct kscan_scan *scan
 		sent += READ_ONCE(gen->sent);
 		busy += READ_ONCE(gen->tx_busy);
 		errors += READ_ONCE(gen->errors);
+		no_carrier += READ_ONCE(gen->no_carrier);
 		progress += READ_ONCE(gen->pos) - gen->begin -
 			    READ_ONCE(gen->nr_pending);
 	}
@@ -464,10 +558,12 @@ static int kscan_nl_fill_scan(struct sk_buff *msg, const struct kscan_scan *scan
 	    kscan_nl_put_u64(msg, KSCAN_A_SENT, sent) ||
 	    kscan_nl_put_u64(msg, KSCAN_A_TX_BUSY, busy) ||
 	    kscan_nl_put_u64(msg, KSCAN_A_ERRORS, errors) ||
+	    kscan_nl_put_u64(msg, KSCAN_A_NO_CARRIER, no_carrier) ||
 	    kscan_nl_put_u64(msg, KSCAN_A_PROGRESS, progress) ||
 	    kscan_nl_put_u64(msg, KSCAN_A_TOTAL, scan->total) ||
 	    kscan_nl_put_u64(msg, KSCAN_A_START_NS, scan->start_ns) ||
 	    kscan_nl_put_u64(msg, KSCAN_A_END_NS, scan->end_ns) ||
+	    (!scan->owner_portid && nla_put_flag(msg, KSCAN_A_DETACHED)) ||
 	    kscan_nl_put_queue_stats(msg, scan)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
@@ -482,7 +578,9 @@ static int kscan_nl_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	KSCAN_REQUIRE(info, KSCAN_A_SCAN_ID, "KSCAN_A_SCAN_ID");
+	if (kscan_nl_missing(info, KSCAN_A_SCAN_ID,
+			     "KSCAN_A_SCAN_ID is required"))
+		return -EINVAL;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -584,14 +682,15 @@ static const struct genl_ops kscan_genl_ops[] = {
 		.doit = kscan_nl_start,
 		.policy = kscan_start_policy,
 		.maxattr = KSCAN_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
+		/* CAP_NET_ADMIN in the initial user namespace, as pktgen */
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = KSCAN_CMD_STOP,
 		.doit = kscan_nl_stop,
 		.policy = kscan_scan_id_policy,
 		.maxattr = KSCAN_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = KSCAN_CMD_GET,

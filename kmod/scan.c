@@ -3,22 +3,29 @@
  * Scan objects and their lifecycle.
  *
  * Every scan lives on one list under one mutex, kscan_lock; a scan is
- * bound to the netns of the socket that started it and to one device in
- * it. A scan ends exactly once, in kscan_scan_finish(), whatever ends it:
- * its threads running out of work (done_work), KSCAN_CMD_STOP, the device
- * going down or away (netdevice notifier), its netns being dismantled
- * (pernet pre_exit) or the module being unloaded. Ending joins the threads,
- * drops the device reference and multicasts an event. Ended scans stay
- * listed, for GET, until their netns goes or newer ones push them out.
+ * bound to the netns of the socket that started it, to one device in it
+ * and, unless detached, to that socket. A scan ends exactly once, in
+ * kscan_scan_finish(), whatever ends it: its threads running out of work
+ * or one of them failing for good (done_work), KSCAN_CMD_STOP, the device
+ * going down or away (netdevice notifier), the owning socket closing
+ * (netlink notifier, NETLINK_URELEASE), its netns being dismantled (pernet
+ * pre_exit) or the module being unloaded. Ending joins the threads, drops
+ * the device reference and multicasts an event. Ended scans stay listed,
+ * for GET, until their netns goes or newer ones push them out.
  *
- * Lock order: RTNL (notifier) -> kscan_lock. The generator threads take
- * neither, so joining them under kscan_lock cannot deadlock.
+ * START looks the device up, checks it and adds the scan to the list under
+ * RTNL, so that a device going down either happens before (START sees it
+ * down) or after (the notifier sees the scan).
+ *
+ * Lock order: RTNL (START, netdevice notifier) -> kscan_lock. The generator
+ * threads take neither, so joining them under kscan_lock cannot deadlock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/if_arp.h>
 #include <linux/kthread.h>
 #include <linux/netdevice.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
@@ -88,37 +95,56 @@ static void kscan_scan_finish(struct kscan_scan *scan, enum kscan_state state,
 	kscan_nl_event(scan);
 }
 
-/* The last thread to run out of work queues this. */
+/*
+ * Queued by the last thread to run out of work, or by a thread that failed
+ * for good: the whole scan ends then, since a thread that stopped alone
+ * would leave its slice of the targets unsent.
+ */
 static void kscan_scan_done_work(struct work_struct *work)
 {
 	struct kscan_scan *scan = container_of(work, struct kscan_scan,
 					       done_work);
-	enum kscan_reason reason = atomic_read(&scan->gen_reason);
+	enum kscan_reason abort = atomic_read(&scan->abort_reason);
 
 	mutex_lock(&kscan_lock);
-	kscan_scan_finish(scan, reason == KSCAN_REASON_ERROR ?
-					KSCAN_STATE_ABORTED :
-					KSCAN_STATE_DONE,
-			  reason);
+	if (abort != KSCAN_REASON_NONE)
+		kscan_scan_finish(scan, KSCAN_STATE_ABORTED, abort);
+	else if (!atomic_read(&scan->gens_running))
+		kscan_scan_finish(scan, KSCAN_STATE_DONE,
+				  atomic_read(&scan->gen_reason));
 	mutex_unlock(&kscan_lock);
 	kscan_scan_put(scan);
 }
 
-/* Called by a generator thread that ended by itself. */
+/*
+ * From a generator thread: the scan is alive (it is listed, and it joins
+ * the thread before it can go), so this reference is never the last.
+ */
+static void kscan_scan_queue_done(struct kscan_scan *scan)
+{
+	kref_get(&scan->ref);
+	if (!queue_work(kscan_wq, &scan->done_work))
+		kscan_scan_put(scan);
+}
+
 void kscan_scan_gen_done(struct kscan_gen *gen, enum kscan_reason reason)
 {
 	struct kscan_scan *scan = gen->scan;
 
-	/* The most telling reason wins: error > budget > completed. */
-	if (reason == KSCAN_REASON_ERROR ||
-	    (reason == KSCAN_REASON_BUDGET &&
-	     atomic_read(&scan->gen_reason) != KSCAN_REASON_ERROR))
-		atomic_set(&scan->gen_reason, reason);
-
-	if (atomic_dec_and_test(&scan->gens_running)) {
-		kref_get(&scan->ref);
-		queue_work(kscan_wq, &scan->done_work);
+	switch (reason) {
+	case KSCAN_REASON_COMPLETED:
+		break;
+	case KSCAN_REASON_BUDGET:
+		atomic_set(&scan->gen_reason, KSCAN_REASON_BUDGET);
+		break;
+	default:
+		/* The first fatal reason is the scan's. */
+		atomic_cmpxchg(&scan->abort_reason, KSCAN_REASON_NONE, reason);
+		kscan_scan_queue_done(scan);
+		return;
 	}
+	if (atomic_dec_and_test(&scan->gens_running))
+		kscan_scan_queue_done(scan);
 }
 
 static unsigned int kscan_net_count(struct net *net, bool running)
@@ -204,7 +230,9 @@ static int kscan_scan_plan(struct kscan_scan *scan,
 		scan->plan.saddr_count = cfg->nr_saddrs;
 	} else {
 		scan->plan.saddr_first = cfg->saddr_first;
-		scan->plan.saddr_count = cfg->saddr_last - cfg->saddr_first + 1;
+		scan->plan.saddr_count =
+			kscan_probe_saddr_count(cfg->saddr_first,
+						cfg->saddr_last);
 	}
 	scan->plan.sport_first = cfg->sport_first;
 	scan->plan.sport_count = cfg->sport_last - cfg->sport_first + 1;
@@ -259,16 +287,54 @@ static int kscan_scan_setup_gens(struct kscan_scan *scan,
 			pps = 1;
 		kscan_rate_init(&gen->rate, pps, cfg->burst, now);
 	}
-	if (cfg->max_packets && cfg->max_packets < scan->total)
+	/* total <= 2^62 fits the signed budget; a budget of the whole shard
+	 * or more (up to U64_MAX) is no budget at all.
+	 */
+	scan->budgeted = cfg->max_packets && cfg->max_packets < scan->total;
+	if (scan->budgeted)
 		scan->total = cfg->max_packets;
-	atomic64_set(&scan->budget, cfg->max_packets);
+	atomic64_set(&scan->budget, scan->budgeted ? scan->total : 0);
 	return 0;
 }
 
-int kscan_scan_start(struct net *net, struct kscan_config *cfg,
-		     struct netlink_ext_ack *extack, u32 *id)
+/* The device of a new scan, in @net, checked under RTNL; held. */
+static int kscan_scan_bind_dev(struct kscan_scan *scan, struct net *net,
+			       struct netlink_ext_ack *extack)
 {
+	struct kscan_config *cfg = scan->cfg;
 	struct net_device *dev;
+	u32 i;
+
+	ASSERT_RTNL();
+	dev = __dev_get_by_index(net, cfg->ifindex);
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "KSCAN_A_IFINDEX: no such device in this netns");
+		return -ENODEV;
+	}
+	if (!netif_running(dev)) {
+		NL_SET_ERR_MSG(extack, "KSCAN_A_IFINDEX: device is down");
+		return -ENETDOWN;
+	}
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
+		NL_SET_ERR_MSG(extack, "KSCAN_A_IFINDEX: not an Ethernet device");
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < cfg->nr_queues; i++) {
+		if (cfg->queues[i] >= dev->real_num_tx_queues) {
+			NL_SET_ERR_MSG(extack,
+				       "KSCAN_A_TX_QUEUES: queue index beyond the device's TX queues");
+			return -EINVAL;
+		}
+	}
+	netdev_hold(dev, &scan->dev_tracker, GFP_KERNEL);
+	scan->dev = dev;
+	return 0;
+}
+
+int kscan_scan_start(struct net *net, u32 owner_portid,
+		     struct kscan_config *cfg, struct netlink_ext_ack *extack,
+		     u32 *id)
+{
 	struct kscan_scan *scan;
 	u32 i;
 	int err;
@@ -283,12 +349,14 @@ int kscan_scan_start(struct net *net, struct kscan_config *cfg,
 	INIT_LIST_HEAD(&scan->node);
 	INIT_WORK(&scan->done_work, kscan_scan_done_work);
 	write_pnet(&scan->net, net);
+	scan->owner_portid = owner_portid;
 	scan->cfg = cfg;
 	scan->ifindex = cfg->ifindex;
 	scan->nr_gens = cfg->nr_queues;
 	scan->state = KSCAN_STATE_ABORTED;	/* until the threads run */
 	scan->reason = KSCAN_REASON_ERROR;
 
+	rtnl_lock();
 	mutex_lock(&kscan_lock);
 	if (kscan_unloading) {
 		NL_SET_ERR_MSG(extack, "kscan is being unloaded");
@@ -301,36 +369,9 @@ int kscan_scan_start(struct net *net, struct kscan_config *cfg,
 		err = -EBUSY;
 		goto err_unlock;
 	}
-
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(net, cfg->ifindex);
-	if (dev)
-		netdev_hold(dev, &scan->dev_tracker, GFP_ATOMIC);
-	rcu_read_unlock();
-	if (!dev) {
-		NL_SET_ERR_MSG(extack, "KSCAN_A_IFINDEX: no such device in this netns");
-		err = -ENODEV;
+	err = kscan_scan_bind_dev(scan, net, extack);
+	if (err)
 		goto err_unlock;
-	}
-	scan->dev = dev;
-	if (!netif_running(dev)) {
-		NL_SET_ERR_MSG(extack, "KSCAN_A_IFINDEX: device is down");
-		err = -ENETDOWN;
-		goto err_put_dev;
-	}
-	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
-		NL_SET_ERR_MSG(extack, "KSCAN_A_IFINDEX: not an Ethernet device");
-		err = -EOPNOTSUPP;
-		goto err_put_dev;
-	}
-	for (i = 0; i < cfg->nr_queues; i++) {
-		if (cfg->queues[i] >= dev->real_num_tx_queues) {
-			NL_SET_ERR_MSG(extack,
-				       "KSCAN_A_TX_QUEUES: queue index beyond the device's TX queues");
-			err = -EINVAL;
-			goto err_put_dev;
-		}
-	}
 
 	err = kscan_scan_plan(scan, extack);
 	if (err)
@@ -354,21 +395,24 @@ int kscan_scan_start(struct net *net, struct kscan_config *cfg,
 	scan->start_ns = ktime_get_ns();
 	atomic_set(&scan->gens_running, scan->nr_gens);
 	atomic_set(&scan->gen_reason, KSCAN_REASON_COMPLETED);
+	atomic_set(&scan->abort_reason, KSCAN_REASON_NONE);
 	list_add_tail(&scan->node, &kscan_scans);
 	for (i = 0; i < scan->nr_gens; i++)
 		wake_up_process(scan->gens[i].task);
 	*id = scan->id;
 	mutex_unlock(&kscan_lock);
+	rtnl_unlock();
 	return 0;
 
 err_destroy_gens:
 	while (i--)
 		kscan_gen_destroy(&scan->gens[i]);
 err_put_dev:
-	netdev_put(dev, &scan->dev_tracker);
+	netdev_put(scan->dev, &scan->dev_tracker);
 	scan->dev = NULL;
 err_unlock:
 	mutex_unlock(&kscan_lock);
+	rtnl_unlock();
 	kscan_scan_put(scan);
 	return err;
 }
@@ -394,14 +438,19 @@ int kscan_scan_stop(struct net *net, u32 id, struct netlink_ext_ack *extack)
 	return err;
 }
 
-/* End every running scan on @dev: it is going down or away. */
+/*
+ * End every running scan on @dev: it is going down or away. GOING_DOWN
+ * comes first, while the device still runs; DOWN too, in case a driver
+ * path skips it.
+ */
 static int kscan_netdev_event(struct notifier_block *nb, unsigned long event,
 			      void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct kscan_scan *scan;
 
-	if (event != NETDEV_GOING_DOWN && event != NETDEV_UNREGISTER)
+	if (event != NETDEV_GOING_DOWN && event != NETDEV_DOWN &&
+	    event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 
 	mutex_lock(&kscan_lock);
@@ -418,6 +467,35 @@ static int kscan_netdev_event(struct notifier_block *nb, unsigned long event,
 
 static struct notifier_block kscan_netdev_notifier = {
 	.notifier_call = kscan_netdev_event,
+};
+
+/*
+ * A generic-netlink socket closed: end the scans it owns, as nl80211 does
+ * with its socket-owned objects. Called in process context with no lock
+ * of ours held (netlink_release()).
+ */
+static int kscan_netlink_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct kscan_scan *scan;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+
+	mutex_lock(&kscan_lock);
+	list_for_each_entry(scan, &kscan_scans, node)
+		if (scan->owner_portid == n->portid &&
+		    net_eq(read_pnet(&scan->net), n->net))
+			kscan_scan_finish(scan, KSCAN_STATE_ABORTED,
+					  KSCAN_REASON_OWNER_GONE);
+	mutex_unlock(&kscan_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kscan_netlink_notifier = {
+	.notifier_call = kscan_netlink_event,
 };
 
 /* Before any device of the dying netns goes: end its scans. */
@@ -472,10 +550,16 @@ int __init kscan_scan_init(void)
 
 	err = register_netdevice_notifier(&kscan_netdev_notifier);
 	if (err)
-		goto err_notifier;
+		goto err_netdev_notifier;
+
+	err = netlink_register_notifier(&kscan_netlink_notifier);
+	if (err)
+		goto err_netlink_notifier;
 	return 0;
 
-err_notifier:
+err_netlink_notifier:
+	unregister_netdevice_notifier(&kscan_netdev_notifier);
+err_netdev_notifier:
 	unregister_pernet_subsys(&kscan_net_ops);
 err_pernet:
 	destroy_workqueue(kscan_wq);
@@ -497,6 +581,7 @@ void kscan_scan_stop_all(void)
 
 void kscan_scan_exit(void)
 {
+	netlink_unregister_notifier(&kscan_netlink_notifier);
 	unregister_netdevice_notifier(&kscan_netdev_notifier);
 	/* Runs kscan_net_exit() for every netns: empties the list. */
 	unregister_pernet_subsys(&kscan_net_ops);
