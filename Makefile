@@ -61,7 +61,7 @@ module:
 		echo "kscan: no kernel build directory (KDIR); run 'make deps' or pass KDIR=" >&2; \
 		exit 1; fi
 	@echo "kscan: building kscan.ko against $(KDIR)"
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KSCAN_WERROR=y modules
 
 user: user/kscanctl
 

@@ -77,9 +77,68 @@ static void kscan_probe_source_addresses(struct kunit *test)
 	}
 }
 
+/*
+ * Every count of sources at its edges: 1, 2^32 - 1 and 2^32 (the range
+ * 0.0.0.0-255.255.255.255, whose count a u32 wrapped to 0 and the
+ * generator divided by: a divide error, an Oops). No count traps, and each
+ * source stays within its range.
+ */
+static void kscan_probe_source_count_edges(struct kunit *test)
+{
+	static const struct {
+		u32 first, last;
+	} ranges[] = {
+		{ 0xc6120001, 0xc6120001 },	/* 1 */
+		{ 0, 0xfffffffe },		/* 2^32 - 1 */
+		{ 1, 0xffffffff },		/* 2^32 - 1, from 0.0.0.1 */
+		{ 0, 0xffffffff },		/* 2^32 */
+	};
+	static const u32 daddrs[] = { 0, 1, 0xc6120001, 0xfffffffe, 0xffffffff };
+	u32 i, j;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		u64 count = kscan_probe_saddr_count(ranges[i].first,
+						    ranges[i].last);
+
+		KUNIT_EXPECT_EQ(test, count,
+				(u64)ranges[i].last - ranges[i].first + 1);
+		KUNIT_EXPECT_NE(test, count, 0ULL);
+		for (j = 0; j < ARRAY_SIZE(daddrs); j++) {
+			u32 s = kscan_probe_saddr(ranges[i].first, count, NULL,
+						  daddrs[j]);
+
+			KUNIT_EXPECT_GE(test, s, ranges[i].first);
+			KUNIT_EXPECT_LE(test, s, ranges[i].last);
+			KUNIT_EXPECT_EQ(test, s, (u32)(ranges[i].first +
+						       (u64)daddrs[j] % count));
+		}
+	}
+	/* the whole space: each target is its own source */
+	KUNIT_EXPECT_EQ(test, kscan_probe_saddr(0, 1ULL << 32, NULL, 0xc6120007),
+			0xc6120007U);
+}
+
+/* A full probe from the whole source space, as the generator builds it. */
+static void kscan_probe_full_source_range(struct kunit *test)
+{
+	struct kscan_probe_plan plan;
+	struct kscan_syn_fields f;
+	u64 prefix[1], index;
+
+	kscan_probe_setup(test, &plan, prefix, 1);
+	plan.saddr_first = 0;
+	plan.saddr_count = kscan_probe_saddr_count(0, 0xffffffff);
+	for (index = 0; index < plan.ts.size; index++) {
+		kscan_probe_fields(&plan, index, &f);
+		KUNIT_ASSERT_EQ(test, f.saddr, f.daddr);
+	}
+}
+
 static struct kunit_case kscan_probe_cases[] = {
 	KUNIT_CASE(kscan_probe_fields_follow_the_layout),
 	KUNIT_CASE(kscan_probe_source_addresses),
+	KUNIT_CASE(kscan_probe_source_count_edges),
+	KUNIT_CASE(kscan_probe_full_source_range),
 	{}
 };
 
