@@ -462,10 +462,11 @@ static const struct kscan_cli_option kscan_start_options[] = {
 	  .expect = "a number of probes from 1 to 16" },
 	{ .id = KSCAN_OPT_RATE, .name = "rate", .short_name = 'r',
 	  .metavar = "PPS",
-	  .help = "packets per second for the whole scan; 0 = as fast as "
-		  "possible (default 0)",
-	  .parse = kscan_opt_uint, START_FIELD(rate), .max = UINT64_MAX,
-	  .expect = "a number of packets per second (e.g. 10000)" },
+	  .help = "packets per second for the whole scan, at most "
+		  "1000000000; 0 = as fast as possible (default 0)",
+	  .parse = kscan_opt_uint, START_FIELD(rate), .max = KSCAN_MAX_RATE,
+	  .expect = "a number of packets per second from 0 to 1000000000 "
+		    "(e.g. 10000)" },
 	{ .id = KSCAN_OPT_SEED, .name = "seed", .metavar = "N",
 	  .help = "permutation seed; every shard of a scan needs the same "
 		  "one (default random)",
@@ -949,6 +950,12 @@ static int kscan_start_check(struct kscan_start_config *cfg, char *err,
 					      "--bandwidth %llu bits/s is less than one probe per second (%u bits each on the wire)",
 					      (unsigned long long)cfg->bandwidth,
 					      (len + 24 < 84 ? 84 : len + 24) * 8);
+		if (cfg->rate > KSCAN_MAX_RATE)
+			return kscan_cli_fail(err, errlen,
+					      "--bandwidth %llu bits/s is %llu probes per second; the module sends at most %llu (--rate 0 for as fast as possible)",
+					      (unsigned long long)cfg->bandwidth,
+					      (unsigned long long)cfg->rate,
+					      (unsigned long long)KSCAN_MAX_RATE);
 	}
 	if (cfg->detach && given[KSCAN_OPT_RX] && cfg->rx != KSCAN_RX_NONE)
 		return kscan_cli_fail(err, errlen,
@@ -1030,9 +1037,10 @@ int kscan_id_parse(const struct kscan_cli_command *cmd, bool id_required,
 	if (argc - first_arg > 1)
 		return kscan_cli_fail(err, errlen, "unexpected argument '%s'",
 				      argv[first_arg + 1]);
-	if (kscan_parse_uint(argv[first_arg], 0, UINT32_MAX, &id))
+	/* the module numbers scans from 1 */
+	if (kscan_parse_uint(argv[first_arg], 1, UINT32_MAX, &id))
 		return kscan_cli_fail(err, errlen,
-				      "expected a scan id (a number, see 'kscanctl status'), got '%s'",
+				      "expected a scan id (a number from 1 to 4294967295, see 'kscanctl status'), got '%s'",
 				      argv[first_arg]);
 	cfg->has_id = true;
 	cfg->scan_id = (u32)id;

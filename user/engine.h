@@ -76,6 +76,13 @@ struct kscan_rx_ops {
 int kscan_rx_check_config(const struct kscan_rx_config *cfg,
 			  const char *engine, char *err, size_t errlen);
 
+/*
+ * Remove the XDP programs that killed kscanctl processes left on @ifname
+ * (XDP attachments outlive their process); those of live ones stay.
+ * Called before any engine opens. Returns how many were removed.
+ */
+int kscan_rx_remove_stale(const char *ifname);
+
 extern const struct kscan_rx_ops kscan_rx_afxdp;
 extern const struct kscan_rx_ops kscan_rx_afpacket;
 

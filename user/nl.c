@@ -26,7 +26,7 @@ struct kscan_nl {
 	struct nl_sock *sock;
 	struct nl_sock *events;	/* joined to "events"; NULL until subscribed */
 	int family;
-	char extack[256];
+	char extack[320];
 };
 
 /*
@@ -135,6 +135,7 @@ struct kscan_nl_reply {
 	bool done;
 	char *extack;
 	size_t extack_len;
+	struct nl_msg *request;	/* what was sent, for NLMSGERR_ATTR_OFFS */
 };
 
 static int kscan_nl_on_valid(struct nl_msg *msg, void *arg)
@@ -153,13 +154,117 @@ static int kscan_nl_on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Keep the errno and, when the kernel sent one, the extack message. */
+const char *kscan_attr_name(uint32_t type)
+{
+	static const char *const names[KSCAN_A_MAX + 1] = {
+		[KSCAN_A_SCAN_ID] = "KSCAN_A_SCAN_ID",
+		[KSCAN_A_IFINDEX] = "KSCAN_A_IFINDEX",
+		[KSCAN_A_SRC_MAC] = "KSCAN_A_SRC_MAC",
+		[KSCAN_A_DST_MAC] = "KSCAN_A_DST_MAC",
+		[KSCAN_A_SADDR_FIRST] = "KSCAN_A_SADDR_FIRST",
+		[KSCAN_A_SADDR_LAST] = "KSCAN_A_SADDR_LAST",
+		[KSCAN_A_SADDR_LIST] = "KSCAN_A_SADDR_LIST",
+		[KSCAN_A_SPORT_FIRST] = "KSCAN_A_SPORT_FIRST",
+		[KSCAN_A_SPORT_LAST] = "KSCAN_A_SPORT_LAST",
+		[KSCAN_A_TARGETS] = "KSCAN_A_TARGETS",
+		[KSCAN_A_PORTS] = "KSCAN_A_PORTS",
+		[KSCAN_A_PROBES] = "KSCAN_A_PROBES",
+		[KSCAN_A_SEED] = "KSCAN_A_SEED",
+		[KSCAN_A_SHARD] = "KSCAN_A_SHARD",
+		[KSCAN_A_SHARDS] = "KSCAN_A_SHARDS",
+		[KSCAN_A_RATE] = "KSCAN_A_RATE",
+		[KSCAN_A_TX_QUEUES] = "KSCAN_A_TX_QUEUES",
+		[KSCAN_A_TX_CPUS] = "KSCAN_A_TX_CPUS",
+		[KSCAN_A_TTL] = "KSCAN_A_TTL",
+		[KSCAN_A_WINDOW] = "KSCAN_A_WINDOW",
+		[KSCAN_A_TCP_OPTIONS] = "KSCAN_A_TCP_OPTIONS",
+		[KSCAN_A_KEY] = "KSCAN_A_KEY",
+		[KSCAN_A_XMIT_MODE] = "KSCAN_A_XMIT_MODE",
+		[KSCAN_A_BURST] = "KSCAN_A_BURST",
+		[KSCAN_A_MAX_PACKETS] = "KSCAN_A_MAX_PACKETS",
+		[KSCAN_A_FLAGS] = "KSCAN_A_FLAGS",
+	};
+
+	return type <= KSCAN_A_MAX && names[type] ? names[type] : NULL;
+}
+
+/*
+ * The top-level attribute of @request that holds byte @offs (from the
+ * start of its netlink header): the kernel points at the attribute it
+ * refused. 0 when the offset is not inside one.
+ */
+static uint32_t kscan_nl_attr_at(struct nl_msg *request, uint32_t offs)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(request);
+	struct nlattr *attr;
+	int rem;
+
+	nla_for_each_attr(attr, genlmsg_attrdata(nlmsg_data(hdr), 0),
+			  genlmsg_attrlen(nlmsg_data(hdr), 0), rem) {
+		uint32_t start = (uint32_t)((char *)attr - (char *)hdr);
+
+		if (offs >= start && offs < start + nla_total_size(nla_len(attr)))
+			return (uint32_t)nla_type(attr);
+	}
+	return 0;
+}
+
+/* "(accepted: 1..16)" from an NLMSGERR_ATTR_POLICY nest, or "". */
+static void kscan_nl_policy_str(struct nlattr *policy, char *buf, size_t len)
+{
+	unsigned long long min_u = 0, max_u = 0, min_l = 0, max_l = 0, mask = 0;
+	bool has_u = false, has_l = false, has_mask = false;
+	struct nlattr *a;
+	int rem;
+
+	buf[0] = '\0';
+	nla_for_each_nested(a, policy, rem) {
+		switch (nla_type(a)) {
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			min_u = nla_get_u64(a);
+			has_u = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			max_u = nla_get_u64(a);
+			has_u = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_LENGTH:
+			min_l = nla_get_u32(a);
+			has_l = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			max_l = nla_get_u32(a);
+			has_l = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MASK:
+			mask = nla_get_u64(a);
+			has_mask = true;
+			break;
+		}
+	}
+	if (has_u)
+		snprintf(buf, len, " (accepted: %llu..%llu)", min_u, max_u);
+	else if (has_l)
+		snprintf(buf, len, " (accepted length: %llu..%llu bytes)",
+			 min_l, max_l);
+	else if (has_mask)
+		snprintf(buf, len, " (accepted bits: 0x%llx)", mask);
+}
+
+/*
+ * Keep the errno and the extended ack as one message that names the
+ * attribute: the module's own messages start with its name already; the
+ * core's policy messages ("integer out of range") get the name from
+ * NLMSGERR_ATTR_OFFS and the accepted range from NLMSGERR_ATTR_POLICY.
+ */
 static int kscan_nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *err,
 			     void *arg)
 {
 	const struct nlmsghdr *hdr =
 		(const struct nlmsghdr *)((const char *)err - NLMSG_HDRLEN);
 	struct kscan_nl_reply *reply = arg;
+	const char *name = NULL;
+	char msg[200] = "", range[96] = "";
 	struct nlattr *tlvs, *attr;
 	size_t skip;
 	int len, rem;
@@ -178,10 +283,30 @@ static int kscan_nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *err,
 	tlvs = (struct nlattr *)((char *)err + NLMSG_ALIGN(skip));
 	len = (int)(hdr->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(skip));
 	nla_for_each_attr(attr, tlvs, len, rem) {
-		if (nla_type(attr) == NLMSGERR_ATTR_MSG)
-			snprintf(reply->extack, reply->extack_len, "%.*s",
-				 nla_len(attr), (const char *)nla_data(attr));
+		switch (nla_type(attr)) {
+		case NLMSGERR_ATTR_MSG:
+			snprintf(msg, sizeof(msg), "%.*s", nla_len(attr),
+				 (const char *)nla_data(attr));
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (reply->request && nla_len(attr) == 4)
+				name = kscan_attr_name(kscan_nl_attr_at(
+					reply->request, nla_get_u32(attr)));
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (nla_len(attr) == 4)
+				name = kscan_attr_name(nla_get_u32(attr));
+			break;
+		case NLMSGERR_ATTR_POLICY:
+			kscan_nl_policy_str(attr, range, sizeof(range));
+			break;
+		}
 	}
+	if (name && strncmp(msg, name, strlen(name)))
+		snprintf(reply->extack, reply->extack_len, "%s: %s%s", name,
+			 msg[0] ? msg : "refused", range);
+	else
+		snprintf(reply->extack, reply->extack_len, "%s%s", msg, range);
 	return NL_STOP;
 }
 
@@ -194,21 +319,27 @@ static int kscan_nl_transact(struct kscan_nl *nl, struct nl_msg *msg,
 		.arg = arg,
 		.extack = nl->extack,
 		.extack_len = sizeof(nl->extack),
+		.request = msg,
 	};
 	struct nl_cb *cb;
 	int err, rounds;
 
 	nl->extack[0] = '\0';
 	err = nl_send_auto(nl->sock, msg);
-	nlmsg_free(msg);
-	if (err == -NLE_MSGSIZE)
+	if (err == -NLE_MSGSIZE) {
+		nlmsg_free(msg);
 		return -EMSGSIZE;
-	if (err < 0)
+	}
+	if (err < 0) {
+		nlmsg_free(msg);
 		return -EIO;
+	}
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
+	if (!cb) {
+		nlmsg_free(msg);
 		return -ENOMEM;
+	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, kscan_nl_on_valid, &reply);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, kscan_nl_on_ack, &reply);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, kscan_nl_on_ack, &reply);
@@ -221,6 +352,7 @@ static int kscan_nl_transact(struct kscan_nl *nl, struct nl_msg *msg,
 			break;
 	}
 	nl_cb_put(cb);
+	nlmsg_free(msg);
 	if (reply.error)
 		return reply.error;
 	return reply.done ? 0 : -EIO;
@@ -491,6 +623,8 @@ static void kscan_nl_parse_queue(struct nlattr *nest,
 		q->tx_busy = kscan_nla_uint(tb[KSCAN_QSTAT_A_TX_BUSY]);
 	if (tb[KSCAN_QSTAT_A_ERRORS])
 		q->errors = kscan_nla_uint(tb[KSCAN_QSTAT_A_ERRORS]);
+	if (tb[KSCAN_QSTAT_A_NO_CARRIER])
+		q->no_carrier = kscan_nla_uint(tb[KSCAN_QSTAT_A_NO_CARRIER]);
 }
 
 int kscan_nl_parse_status(struct nl_msg *msg, struct kscan_scan_status *st)
@@ -502,6 +636,8 @@ int kscan_nl_parse_status(struct nl_msg *msg, struct kscan_scan_status *st)
 		{ KSCAN_A_SENT, offsetof(struct kscan_scan_status, sent) },
 		{ KSCAN_A_TX_BUSY, offsetof(struct kscan_scan_status, tx_busy) },
 		{ KSCAN_A_ERRORS, offsetof(struct kscan_scan_status, errors) },
+		{ KSCAN_A_NO_CARRIER,
+		  offsetof(struct kscan_scan_status, no_carrier) },
 		{ KSCAN_A_PROGRESS, offsetof(struct kscan_scan_status, progress) },
 		{ KSCAN_A_TOTAL, offsetof(struct kscan_scan_status, total) },
 		{ KSCAN_A_START_NS, offsetof(struct kscan_scan_status, start_ns) },
@@ -522,6 +658,7 @@ int kscan_nl_parse_status(struct nl_msg *msg, struct kscan_scan_status *st)
 		st->state = (uint32_t)kscan_nla_uint(tb[KSCAN_A_STATE]);
 	if (tb[KSCAN_A_REASON])
 		st->reason = (uint32_t)kscan_nla_uint(tb[KSCAN_A_REASON]);
+	st->detached = tb[KSCAN_A_DETACHED];
 	for (i = 0; i < sizeof(u64_fields) / sizeof(u64_fields[0]); i++)
 		if (tb[u64_fields[i].attr])
 			*(uint64_t *)((char *)st + u64_fields[i].offset) =
@@ -733,6 +870,8 @@ const char *kscan_reason_name(uint32_t reason)
 		[KSCAN_REASON_NETNS_EXIT] = "netns-exit",
 		[KSCAN_REASON_MODULE_UNLOAD] = "module-unload",
 		[KSCAN_REASON_ERROR] = "error",
+		[KSCAN_REASON_OWNER_GONE] = "owner-gone",
+		[KSCAN_REASON_QUEUE_GONE] = "queue-gone",
 	};
 
 	return reason < __KSCAN_REASON_MAX ? names[reason] : "unknown";

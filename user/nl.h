@@ -92,6 +92,7 @@ struct kscan_queue_status {
 	uint64_t sent;
 	uint64_t tx_busy;
 	uint64_t errors;
+	uint64_t no_carrier;
 };
 
 /* One reply of GET, or one KSCAN_CMD_EVENT. */
@@ -103,10 +104,12 @@ struct kscan_scan_status {
 	uint64_t sent;
 	uint64_t tx_busy;
 	uint64_t errors;
+	uint64_t no_carrier;	/* waits for the device's carrier */
 	uint64_t progress;
 	uint64_t total;
 	uint64_t start_ns;	/* CLOCK_MONOTONIC */
 	uint64_t end_ns;	/* 0 while running */
+	bool detached;		/* no owning socket (KSCAN_START_F_DETACH) */
 	uint32_t nr_queues;
 	struct kscan_queue_status queues[KSCAN_MAX_QUEUES];
 };
@@ -118,8 +121,16 @@ struct kscan_scan_status {
 struct kscan_nl *kscan_nl_open(int *err);
 void kscan_nl_close(struct kscan_nl *nl);
 
-/* The extack message of the last failed request, or "". */
+/*
+ * The extended ack of the last failed request, or "": the module's
+ * message, or the core's policy message prefixed with the attribute it
+ * points at and followed by the accepted range, e.g. "KSCAN_A_RATE:
+ * integer out of range (accepted: 0..1000000000)".
+ */
 const char *kscan_nl_extack(const struct kscan_nl *nl);
+
+/* "KSCAN_A_RATE" for KSCAN_A_RATE; NULL for attributes START never sends. */
+const char *kscan_attr_name(uint32_t type);
 
 /* KSCAN_CMD_GET_INFO. */
 int kscan_nl_get_info(struct kscan_nl *nl, struct kscan_module_info *info);

@@ -32,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/ethtool.h>
@@ -117,6 +118,7 @@ struct bpf_object *kscan_rx_bpf_open(uint16_t sport_first, uint16_t sport_last,
 	kscan_key_from_bytes(&k, key);
 	cfg.k0 = k.k[0];
 	cfg.k1 = k.k[1];
+	kscan_rx_owner_self(&cfg);
 	obj = bpf_object__open_mem(kscan_rx_bpf_obj, kscan_rx_bpf_obj_size,
 				   &opts);
 	if (!obj)
@@ -377,6 +379,159 @@ static int afxdp_attach(struct afxdp *s, char *err, size_t errlen)
 		err, errlen,
 		"cannot attach the XDP program to %s (native mode: %s; SKB mode: %s)",
 		s->ifname, native, skb);
+	return ret;
+}
+
+/* ---- programs left by a killed kscanctl -------------------------------- */
+
+/* /proc/PID/stat's starttime (field 22), or 0 if PID does not exist. */
+static uint64_t afxdp_proc_start(uint32_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	size_t n;
+	FILE *f;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may hold spaces and ')': skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	for (field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p + 1, "%llu", &start);
+	return start;
+}
+
+static uint64_t afxdp_pidns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+void kscan_rx_owner_self(struct kscan_rx_bpf_config *cfg)
+{
+	cfg->owner_pid = (uint32_t)getpid();
+	cfg->owner_start = afxdp_proc_start(cfg->owner_pid);
+	cfg->owner_pidns = afxdp_pidns();
+}
+
+int kscan_rx_owner_gone(const struct kscan_rx_bpf_config *cfg)
+{
+	uint64_t start;
+
+	if (!cfg->owner_pid || !cfg->owner_pidns ||
+	    cfg->owner_pidns != afxdp_pidns())
+		return -1;
+	start = afxdp_proc_start(cfg->owner_pid);
+	/* No such process, or another one that reuses the pid. */
+	return !start || start != cfg->owner_start;
+}
+
+/* The read-only data (struct kscan_rx_bpf_config) of a loaded program. */
+static int afxdp_prog_config(int prog_fd, struct kscan_rx_bpf_config *cfg)
+{
+	struct bpf_prog_info info;
+	__u32 map_ids[8], len, i, key = 0;
+	int ret = -ENOENT;
+
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	for (i = 0; i < info.nr_map_ids && i < 8 && ret; i++) {
+		struct bpf_map_info minfo;
+		size_t nlen;
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		memset(&minfo, 0, sizeof(minfo));
+		len = sizeof(minfo);
+		nlen = 0;
+		if (!bpf_obj_get_info_by_fd(fd, &minfo, &len))
+			nlen = strlen(minfo.name);
+		/* libbpf names it "<object>.rodata", cut to 15 bytes */
+		if (nlen >= 7 && !strcmp(minfo.name + nlen - 7, ".rodata") &&
+		    minfo.value_size == sizeof(*cfg) &&
+		    !bpf_map_lookup_elem(fd, &key, cfg))
+			ret = 0;
+		close(fd);
+	}
+	return ret;
+}
+
+/*
+ * Detach the kscan programs on @ifindex whose kscanctl is gone: killed
+ * (SIGKILL, OOM), it never ran afxdp_close(). Programs of live kscanctl
+ * processes (another scan on the device) and of other pid namespaces are
+ * left alone. Returns how many were removed.
+ */
+static int afxdp_remove_stale(int ifindex, const char *ifname)
+{
+	struct xdp_program *prog, *stale[16];
+	struct kscan_rx_bpf_config cfg;
+	struct xdp_multiprog *mp;
+	enum xdp_attach_mode mode;
+	int n = 0, removed = 0, i;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (!mp || libxdp_get_error(mp))
+		return 0;	/* nothing attached */
+	mode = xdp_multiprog__attach_mode(mp);
+	if (xdp_multiprog__is_legacy(mp))
+		prog = xdp_multiprog__main_prog(mp);
+	else
+		prog = xdp_multiprog__next_prog(NULL, mp);
+	while (prog && n < 16) {
+		if (!strcmp(xdp_program__name(prog), KSCAN_RX_PROG_NAME) &&
+		    !afxdp_prog_config(xdp_program__fd(prog), &cfg) &&
+		    kscan_rx_owner_gone(&cfg) == 1) {
+			fprintf(stderr,
+				"kscanctl: %s: removing the XDP program (id %u) of kscanctl pid %u, which is gone\n",
+				ifname, xdp_program__id(prog), cfg.owner_pid);
+			stale[n++] = prog;
+		}
+		prog = xdp_multiprog__is_legacy(mp) ?
+			       NULL :
+			       xdp_multiprog__next_prog(prog, mp);
+	}
+	for (i = 0; i < n; i++) {
+		int ret = xdp_program__detach(stale[i], ifindex, mode, 0);
+
+		if (ret)
+			fprintf(stderr,
+				"kscanctl: %s: cannot remove XDP program %u: %s ('xdp-loader unload %s --all' does)\n",
+				ifname, xdp_program__id(stale[i]),
+				strerror(-ret), ifname);
+		else
+			removed++;
+	}
+	xdp_multiprog__close(mp);
+	return removed;
+}
+
+int kscan_rx_remove_stale(const char *ifname)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	int ret;
+
+	if (!ifindex)
+		return 0;
+	afxdp_log_begin(false);
+	ret = afxdp_remove_stale(ifindex, ifname);
+	afxdp_log_end();
 	return ret;
 }
 

@@ -6,8 +6,11 @@
  * 2 (KSCAN_EXIT_USAGE) for errors found in userspace before anything was
  * sent: bad options, unreadable files, nothing left to scan.
  */
+#define _GNU_SOURCE	/* CPU_ALLOC, sched_getaffinity */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,6 +35,9 @@
 #include "status.h"
 
 #define KSCAN_STATUS_PERIOD_MS 1000
+
+/* Signals received (kscan_catch_signals); the run loop acts on them. */
+static volatile sig_atomic_t kscan_signals;
 
 static int kscan_scan_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -205,8 +211,9 @@ long long kscan_dryrun(const struct kscan_start_config *cfg,
 {
 	struct kscan_probe_plan probe_plan = {
 		.saddr_first = cfg->saddr_first,
-		.saddr_count = cfg->nr_saddrs ? cfg->nr_saddrs :
-				cfg->saddr_last - cfg->saddr_first + 1,
+		.saddr_count = cfg->nr_saddrs ?
+			cfg->nr_saddrs :
+			kscan_probe_saddr_count(cfg->saddr_first, cfg->saddr_last),
 		.saddr_list = cfg->nr_saddrs ? cfg->saddr_list : NULL,
 		.sport_first = cfg->sport_first,
 		.sport_count = (u32)cfg->sport_last - cfg->sport_first + 1,
@@ -251,6 +258,9 @@ long long kscan_dryrun(const struct kscan_start_config *cfg,
 			kscan_ipv4_str(f.daddr, daddr_str), f.dport, f.seq,
 			probe);
 		lines++;
+		/* A reader that went away (| head) or a signal ends it. */
+		if (!(lines & 4095) && (ferror(out) || kscan_signals))
+			break;
 	}
 	free(prefix);
 	return lines;
@@ -298,7 +308,9 @@ void kscan_start_request_fill(struct kscan_start_request *req,
 	req->has_burst = cfg->given[KSCAN_OPT_BURST];
 	req->burst = cfg->burst;
 	req->max_packets = cfg->max_packets;
-	req->flags = cfg->sw_csum ? KSCAN_START_F_SW_CSUM : 0;
+	req->flags = (cfg->sw_csum ? KSCAN_START_F_SW_CSUM : 0) |
+		     /* else the scan ends when kscanctl's socket closes */
+		     (cfg->detach ? KSCAN_START_F_DETACH : 0);
 }
 
 static void kscan_print_hex(FILE *out, const u8 *bytes, size_t len)
@@ -323,6 +335,68 @@ static void kscan_exe_dir(char *buf, size_t len)
 	slash = strrchr(buf, '/');
 	if (slash)
 		*slash = '\0';
+}
+
+/*
+ * Whether this process may run on @cpu (its affinity, which its cpuset
+ * bounds, and which holds online CPUs only): the module refuses other
+ * CPUs for the same reason.
+ */
+static bool kscan_cpu_allowed(u32 cpu)
+{
+	size_t size = CPU_ALLOC_SIZE(cpu + 1);
+	cpu_set_t *set = CPU_ALLOC(cpu + 1);
+	bool ok;
+
+	if (!set)
+		return true;	/* cannot tell: the module checks */
+	CPU_ZERO_S(size, set);
+	ok = !sched_getaffinity(0, size, set) && CPU_ISSET_S(cpu, size, set);
+	CPU_FREE(set);
+	return ok;
+}
+
+/* TX queues of @ifname from sysfs, or 0 when it cannot tell. */
+static unsigned int kscan_tx_queue_count(const char *ifname)
+{
+	char path[128];
+	unsigned int n = 0;
+	struct dirent *e;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir)))
+		n += !strncmp(e->d_name, "tx-", 3);
+	closedir(dir);
+	return n;
+}
+
+/* What the device and this process allow, checked before START. */
+static int kscan_check_host(const struct kscan_start_config *cfg, char *err,
+			    size_t errlen)
+{
+	unsigned int nq = kscan_tx_queue_count(cfg->ifname);
+	u32 i;
+
+	for (i = 0; nq && i < cfg->nr_tx_queues; i++)
+		if (cfg->tx_queues[i] >= nq)
+			return kscan_scan_fail(err, errlen,
+					       "%s: %s has %u TX queue%s (0-%u), so there is no queue %u",
+					       cfg->given[KSCAN_OPT_TX_QUEUES] ?
+						       "--tx-queues" :
+						       "--sender-threads",
+					       cfg->ifname, nq, nq == 1 ? "" : "s",
+					       nq - 1, cfg->tx_queues[i]);
+	for (i = 0; cfg->given[KSCAN_OPT_CPUS] && i < cfg->nr_cpus; i++)
+		/* the affinity holds active CPUs only: online too */
+		if (!kscan_cpu_allowed(cfg->cpus[i]))
+			return kscan_scan_fail(err, errlen,
+					       "--cpus: CPU %u is not online or not one this process may run on (see taskset -p %d)",
+					       cfg->cpus[i], (int)getpid());
+	return 0;
 }
 
 /* Limits of the wire format and the module, checked before START. */
@@ -438,11 +512,10 @@ struct kscan_run {
 	u64 cooldown_end_ns;
 	bool interrupted;			/* a signal stopped the scan */
 	bool abandoned;				/* a second one: no cooldown */
+	bool output_gone;			/* results output hit EPIPE */
 	bool rx_failed;
 	struct kscan_status_sample prev;
 };
-
-static volatile sig_atomic_t kscan_signals;
 
 static void kscan_on_signal(int sig)
 {
@@ -450,6 +523,13 @@ static void kscan_on_signal(int sig)
 	kscan_signals++;
 }
 
+/*
+ * SIGINT, SIGTERM and SIGHUP (a dropped SSH session) stop the scan the
+ * same way; SIGPIPE is ignored so that a closed output shows as EPIPE,
+ * which stops the scan too (kscan_run_loop). Installed before anything is
+ * opened, so that no signal can leave a scan or an XDP program behind
+ * without the cleanup that follows it.
+ */
 static void kscan_catch_signals(void)
 {
 	struct sigaction sa;
@@ -460,6 +540,8 @@ static void kscan_catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 /* "-" is stdout. */
@@ -605,8 +687,9 @@ static void kscan_status_tick(struct kscan_run *run)
 		kscan_status_csv_row(run->status_csv, (double)rt.tv_sec, &s, &r);
 		fflush(run->status_csv);
 	}
-	if (run->output)
-		kscan_output_flush(run->output);
+	/* A reader that went away (kscanctl start ... | head) stops us. */
+	if (run->output && kscan_output_flush(run->output) && errno == EPIPE)
+		run->output_gone = true;
 }
 
 /* A message on stderr that does not mix with the progress bar. */
@@ -626,12 +709,25 @@ static void kscan_say(struct kscan_run *run, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A signal: first STOP and cool down, second give up the cooldown. */
-static void kscan_handle_signal(struct kscan_run *run)
+/* STOP returns once the threads are joined: nothing is sent after. */
+static void kscan_stop_scan(struct kscan_run *run)
 {
 	struct kscan_scan_status st;
 	int ret;
 
+	ret = kscan_nl_stop(run->nl, run->scan_id);
+	if (ret && ret != -ENOENT && ret != -EALREADY)
+		kscan_report_nl_error(run->nl, "STOP refused", ret);
+	if (!kscan_nl_get(run->nl, run->scan_id, &st) &&
+	    st.state != KSCAN_STATE_RUNNING) {
+		run->final = st;
+		run->have_final = true;
+	}
+}
+
+/* A signal: first STOP and cool down, second give up the cooldown. */
+static void kscan_handle_signal(struct kscan_run *run)
+{
 	if (run->interrupted) {
 		kscan_say(run, "kscanctl: interrupted again: writing what was received and exiting\n");
 		run->abandoned = true;
@@ -644,16 +740,19 @@ static void kscan_handle_signal(struct kscan_run *run)
 	}
 	kscan_say(run, "kscanctl: stopping scan %u; receiving for %u s more (interrupt again to skip)\n",
 		  run->scan_id, run->rx_ops ? run->cfg->cooldown_s : 0);
-	/* STOP returns once the threads are joined: nothing is sent after */
-	ret = kscan_nl_stop(run->nl, run->scan_id);
-	if (ret && ret != -ENOENT)
-		kscan_report_nl_error(run->nl, "STOP refused", ret);
-	if (!kscan_nl_get(run->nl, run->scan_id, &st) &&
-	    st.state != KSCAN_STATE_RUNNING) {
-		run->final = st;
-		run->have_final = true;
-	}
+	kscan_stop_scan(run);
 	kscan_enter_cooldown(run);
+}
+
+/* The results' reader is gone: stop, skip the cooldown, keep the rest. */
+static void kscan_handle_output_gone(struct kscan_run *run)
+{
+	kscan_say(run, "kscanctl: the output was closed (EPIPE): stopping scan %u; metadata and status files are still written\n",
+		  run->scan_id);
+	if (!run->cooling)
+		kscan_stop_scan(run);
+	run->interrupted = true;
+	run->abandoned = true;
 }
 
 /* Receive until the scan has ended and the cooldown passed. */
@@ -717,6 +816,10 @@ static void kscan_run_loop(struct kscan_run *run)
 				}
 			}
 			kscan_status_tick(run);
+			if (run->output_gone) {
+				kscan_handle_output_gone(run);
+				return;
+			}
 		}
 		if (run->cooling && kscan_now_ns() >= run->cooldown_end_ns)
 			return;
@@ -746,9 +849,11 @@ static void kscan_print_report(struct kscan_run *run,
 		fprintf(stderr, "state: %s\nreason: %s\n",
 			kscan_state_name(st->state),
 			kscan_reason_name(st->reason));
-	fprintf(stderr, "sent: %llu\ntx-busy: %llu\nerrors: %llu\n",
+	fprintf(stderr,
+		"sent: %llu\ntx-busy: %llu\nerrors: %llu\nno-carrier: %llu\n",
 		(unsigned long long)st->sent, (unsigned long long)st->tx_busy,
-		(unsigned long long)st->errors);
+		(unsigned long long)st->errors,
+		(unsigned long long)st->no_carrier);
 	fprintf(stderr, "elapsed: %.3f s\n", elapsed);
 	if (st->start_ns && st->end_ns > st->start_ns)
 		fprintf(stderr, "pps: %.0f\n",
@@ -827,7 +932,9 @@ static int kscan_run_finish(struct kscan_run *run)
 		exit_code = 1;
 	ret = kscan_output_close(run->output);
 	run->output = NULL;
-	if (ret) {
+	if (ret && errno == EPIPE)
+		run->output_gone = true;
+	else if (ret) {
 		fprintf(stderr, "kscanctl: --output-file: write failed: %s\n",
 			strerror(errno));
 		exit_code = 1;
@@ -907,6 +1014,7 @@ int kscan_cmd_start(int argc, char **argv)
 	int ret, exit_code = 1;
 	int ifindex = 0;
 
+	kscan_catch_signals();
 	memset(&run, 0, sizeof(run));
 	kscan_start_config_init(&cfg);
 	ret = kscan_start_parse(argc, argv, &cfg, err, sizeof(err));
@@ -956,7 +1064,8 @@ int kscan_cmd_start(int argc, char **argv)
 			fprintf(stderr, "kscanctl: --dryrun: %s\n", err);
 			exit_code = KSCAN_EXIT_USAGE;
 		} else {
-			exit_code = fflush(stdout) ? 1 : 0;
+			/* a closed pipe (| head) is the reader's choice */
+			exit_code = fflush(stdout) && errno != EPIPE ? 1 : 0;
 		}
 		goto out;
 	}
@@ -971,6 +1080,11 @@ int kscan_cmd_start(int argc, char **argv)
 		fprintf(stderr,
 			"kscanctl: --interface: no device '%s' in this network namespace\n",
 			cfg.ifname);
+		exit_code = KSCAN_EXIT_USAGE;
+		goto out;
+	}
+	if (kscan_check_host(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "kscanctl: %s\n", err);
 		exit_code = KSCAN_EXIT_USAGE;
 		goto out;
 	}
@@ -991,6 +1105,8 @@ int kscan_cmd_start(int argc, char **argv)
 	}
 	if (kscan_run_prepare(&run))
 		goto out;
+	/* A killed kscanctl left its XDP program: it would take replies. */
+	kscan_rx_remove_stale(cfg.ifname);
 	/* and the receiver before START, so that no early reply is lost */
 	if (kscan_rx_open(&run, ifindex))
 		goto out;
@@ -1000,6 +1116,10 @@ int kscan_cmd_start(int argc, char **argv)
 	}
 
 	kscan_start_request_fill(&req, &cfg, &plan, (u32)ifindex);
+	if (kscan_signals) {
+		fprintf(stderr, "kscanctl: interrupted before the scan started: nothing was sent\n");
+		goto out;
+	}
 	run.start_ns = kscan_now_ns();
 	clock_gettime(CLOCK_REALTIME, &run.start_rt);
 	ret = kscan_nl_start(run.nl, &req, &run.scan_id);
@@ -1017,7 +1137,6 @@ int kscan_cmd_start(int argc, char **argv)
 			run.scan_id, cfg.ifname,
 			run.rx_ops ? run.rx_ops->name : "nothing (--rx none)");
 	run.tty = isatty(STDERR_FILENO);
-	kscan_catch_signals();
 	kscan_run_loop(&run);
 	exit_code = kscan_run_finish(&run);
 out:
@@ -1113,12 +1232,17 @@ static void kscan_print_scan_row(const struct kscan_scan_status *st,
 	       kscan_reason_name(st->reason), (unsigned long long)st->sent,
 	       progress, (unsigned long long)st->tx_busy,
 	       (unsigned long long)st->errors, elapsed);
+	if (verbose)
+		printf("       %s, no carrier %llu\n",
+		       st->detached ? "detached" : "owned by its kscanctl",
+		       (unsigned long long)st->no_carrier);
 	for (i = 0; verbose && i < st->nr_queues; i++)
-		printf("       queue %-4u cpu %-4u sent %llu, tx busy %llu, errors %llu\n",
+		printf("       queue %-4u cpu %-4u sent %llu, tx busy %llu, errors %llu, no carrier %llu\n",
 		       st->queues[i].queue, st->queues[i].cpu,
 		       (unsigned long long)st->queues[i].sent,
 		       (unsigned long long)st->queues[i].tx_busy,
-		       (unsigned long long)st->queues[i].errors);
+		       (unsigned long long)st->queues[i].errors,
+		       (unsigned long long)st->queues[i].no_carrier);
 }
 
 int kscan_cmd_status(int argc, char **argv)

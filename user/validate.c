@@ -31,7 +31,7 @@ int kscan_validator_init(struct kscan_validator *v,
 	}
 	kscan_key_from_bytes(&v->key, key);
 	v->saddr_first = saddr_first;
-	v->saddr_count = saddr_last - saddr_first + 1;
+	v->saddr_count = kscan_probe_saddr_count(saddr_first, saddr_last);
 	v->sport_first = sport_first;
 	v->sport_count = (u32)sport_last - sport_first + 1;
 	v->probes = probes;

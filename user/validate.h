@@ -47,7 +47,7 @@ struct kscan_validator {
 	u64 *prefix;			/* owned, for ts */
 	struct kscan_key key;
 	u32 saddr_first;
-	u32 saddr_count;
+	u64 saddr_count;	/* 1..2^32 (kscan_probe_saddr_count) */
 	u32 *saddr_list;		/* owned; NULL: the range */
 	u16 sport_first;
 	u32 sport_count;

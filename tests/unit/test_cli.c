@@ -17,9 +17,11 @@
 #include <cmocka.h>
 
 #include "kscan/cookie.h"
+#include "kscan/probe.h"
 
 #include "cli.h"
 #include "scan.h"
+#include "validate.h"
 
 #define IP4(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -254,9 +256,9 @@ static void test_start_value_rejections(void **state)
 	static const struct {
 		const char *opt, *value, *msg;
 	} cases[] = {
-		{ "--rate", "abc", "--rate: expected a number of packets per second (e.g. 10000), got 'abc'" },
-		{ "--rate", "-1", "--rate: expected a number of packets per second (e.g. 10000), got '-1'" },
-		{ "--rate", "18446744073709551616", "--rate: expected a number of packets per second (e.g. 10000), got '18446744073709551616'" },
+		{ "--rate", "abc", "--rate: expected a number of packets per second from 0 to 1000000000 (e.g. 10000), got 'abc'" },
+		{ "--rate", "-1", "--rate: expected a number of packets per second from 0 to 1000000000 (e.g. 10000), got '-1'" },
+		{ "--rate", "18446744073709551616", "--rate: expected a number of packets per second from 0 to 1000000000 (e.g. 10000), got '18446744073709551616'" },
 		{ "--probes", "0", "--probes: expected a number of probes from 1 to 16, got '0'" },
 		{ "-P", "17", "--probes: expected a number of probes from 1 to 16, got '17'" },
 		{ "--seed", "0x10", "--seed: expected an unsigned 64-bit number (e.g. 1234), got '0x10'" },
@@ -586,10 +588,15 @@ static void test_stop_status_operands(void **state)
 	assert_string_equal(err, "expected a scan id (see 'kscanctl status')");
 	assert_int_equal(id_parse(&kscan_stop_command, true, &cfg, err,
 				  sizeof(err), "abc", NULL), -1);
-	assert_string_equal(err, "expected a scan id (a number, see 'kscanctl status'), got 'abc'");
+	assert_string_equal(err, "expected a scan id (a number from 1 to 4294967295, see 'kscanctl status'), got 'abc'");
+	assert_int_equal(id_parse(&kscan_stop_command, true, &cfg, err,
+				  sizeof(err), "0", NULL), -1);
+	assert_int_equal(id_parse(&kscan_stop_command, true, &cfg, err,
+				  sizeof(err), "4294967295", NULL), 0);
+	assert_int_equal(cfg.scan_id, 4294967295U);
 	assert_int_equal(id_parse(&kscan_stop_command, true, &cfg, err,
 				  sizeof(err), "4294967296", NULL), -1);
-	assert_string_equal(err, "expected a scan id (a number, see 'kscanctl status'), got '4294967296'");
+	assert_string_equal(err, "expected a scan id (a number from 1 to 4294967295, see 'kscanctl status'), got '4294967296'");
 	assert_int_equal(id_parse(&kscan_stop_command, true, &cfg, err,
 				  sizeof(err), "1", "2", NULL), -1);
 	assert_string_equal(err, "unexpected argument '2'");
@@ -849,6 +856,130 @@ static void test_dryrun_source_list(void **state)
 	free_args(a);
 }
 
+/*
+ * -S 0.0.0.0-255.255.255.255: 2^32 sources, one more than a u32 counts
+ * (once a divide error in the kernel and SIGFPE here). Every target is
+ * probed from its own address (d mod 2^32 = d), and the validator takes
+ * the replies.
+ */
+static void test_dryrun_full_source_range(void **state)
+{
+	struct kscan_start_config cfg;
+	struct kscan_validator v;
+	struct kscan_plan plan;
+	struct probe_line lines[16];
+	struct kscan_key key;
+	struct args *a;
+	char err[512];
+	size_t n, i;
+
+	(void)state;
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), &a, "--dryrun",
+		"-S", "0.0.0.0-255.255.255.255", "-s", "40000-40009", "-p",
+		"80", "--seed", "1", "--key",
+		"000102030405060708090a0b0c0d0e0f", "-b", "/dev/null",
+		"198.18.0.0/30", NULL), 0);
+	assert_int_equal(cfg.saddr_first, 0);
+	assert_int_equal(cfg.saddr_last, 0xffffffffU);
+	assert_int_equal(kscan_plan_build(&cfg, ".", &plan, err, sizeof(err)), 0);
+	kscan_key_from_bytes(&key, plan.key);
+	n = run_dryrun(&cfg, &plan, lines, ARRAY_LEN(lines));
+	assert_int_equal(n, 4);
+	assert_int_equal(kscan_validator_init(&v, plan.targets.iv,
+					      (u32)plan.targets.nr, cfg.ports,
+					      cfg.nr_ports, plan.key, 0,
+					      0xffffffffU, 40000, 40009, 1), 0);
+	assert_true(v.saddr_count == 0x100000000ULL);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(lines[i].saddr, lines[i].daddr);
+		assert_int_equal(kscan_cookie_check(&key, lines[i].saddr,
+						    lines[i].daddr,
+						    lines[i].sport,
+						    lines[i].dport,
+						    lines[i].seq + 1, 40000,
+						    10, 1), 0);
+		assert_int_equal(kscan_probe_saddr(v.saddr_first,
+						   v.saddr_count, NULL,
+						   lines[i].daddr),
+				 lines[i].saddr);
+	}
+	/* and the last address of the range is its own source too */
+	assert_int_equal(kscan_probe_saddr(0, 0x100000000ULL, NULL,
+					   0xffffffffU), 0xffffffffU);
+	assert_int_equal(kscan_probe_saddr_count(0, 0xffffffffU),
+			 0x100000000ULL);
+	assert_int_equal(kscan_probe_saddr_count(7, 7), 1);
+	kscan_validator_free(&v);
+	kscan_plan_free(&plan);
+	kscan_start_config_free(&cfg);
+	free_args(a);
+}
+
+/* The limits the module's policy holds, refused here first (exit 2). */
+static void test_start_value_boundaries(void **state)
+{
+	static const struct {
+		const char *opt, *value;
+		int ret;
+	} cases[] = {
+		{ "-r", "0", 0 },
+		{ "-r", "1000000000", 0 },
+		{ "-r", "1000000001", -1 },
+		{ "-r", "18446744073709551615", -1 },
+		{ "-r", "18446744073709551616", -1 },
+		{ "-P", "0", -1 },
+		{ "-P", "1", 0 },
+		{ "-P", "16", 0 },
+		{ "-P", "17", -1 },
+		{ "--burst", "0", -1 },
+		{ "--burst", "1", 0 },
+		{ "--burst", "256", 0 },
+		{ "--burst", "257", -1 },
+		{ "--ttl", "0", -1 },
+		{ "--ttl", "1", 0 },
+		{ "--ttl", "255", 0 },
+		{ "--ttl", "256", -1 },
+		{ "--shards", "0", -1 },
+		{ "--shards", "65536", -1 },
+		{ "-n", "0", -1 },
+		{ "-n", "1", 0 },
+		{ "-n", "9223372036854775808", 0 },
+		{ "-n", "18446744073709551615", 0 },
+		{ "-s", "0-10", -1 },
+		{ "-s", "1-1", 0 },
+		{ "-s", "65535-65535", 0 },
+		{ "-s", "65535-65536", -1 },
+		{ "-T", "0", -1 },
+		{ "-T", "64", 0 },
+		{ "-T", "65", -1 },
+		{ "-S", "0.0.0.0-255.255.255.255", 0 },
+		{ "-B", "100G", 0 },
+		{ "-B", "999999999G", -1 },
+	};
+	struct kscan_start_config cfg;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		int ret = start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+				      cases[i].opt, cases[i].value,
+				      "198.18.1.1", NULL);
+
+		if (ret != cases[i].ret)
+			print_error("%s %s: got %d (%s)\n", cases[i].opt,
+				    cases[i].value, ret, err);
+		assert_int_equal(ret, cases[i].ret);
+		kscan_start_config_free(&cfg);
+	}
+	/* --bandwidth beyond the module's rate names the flag */
+	assert_int_equal(start_parse(&cfg, err, sizeof(err), NULL, REQUIRED,
+				     "-B", "999999999G", "198.18.1.1", NULL), -1);
+	assert_non_null(strstr(err, "--bandwidth"));
+	assert_non_null(strstr(err, "at most 1000000000"));
+	kscan_start_config_free(&cfg);
+}
+
 static void test_plan_blocklist(void **state)
 {
 	struct kscan_start_config cfg;
@@ -942,6 +1073,8 @@ int main(void)
 		cmocka_unit_test(test_value_helpers),
 		cmocka_unit_test(test_dryrun_is_the_target_space),
 		cmocka_unit_test(test_dryrun_source_list),
+		cmocka_unit_test(test_dryrun_full_source_range),
+		cmocka_unit_test(test_start_value_boundaries),
 		cmocka_unit_test(test_plan_blocklist),
 		cmocka_unit_test(test_default_blocklist_path),
 	};

@@ -199,7 +199,7 @@ static void test_config_rejections(void **state)
 		{ "# ok\n-r 5\n", "2: unknown key '-r' (keys are the long options of 'kscanctl start --help')" },
 		{ "rate\n", "1: --rate needs a value: PPS" },
 		{ "rate =\n", "1: --rate needs a value: PPS" },
-		{ "rate abc\n", "1: --rate: expected a number of packets per second (e.g. 10000), got 'abc'" },
+		{ "rate abc\n", "1: --rate: expected a number of packets per second from 0 to 1000000000 (e.g. 10000), got 'abc'" },
 		{ "\n\nquiet maybe\n", "3: --quiet takes no value (or true/false), got 'maybe'" },
 		{ "config-file /etc/other\n", "1: 'config-file' cannot be set in a configuration file" },
 		{ "help\n", "1: 'help' cannot be set in a configuration file" },
@@ -227,7 +227,7 @@ static void test_config_rejections(void **state)
 	/* a bad command line is reported before the file is read */
 	assert_int_equal(parse(&cfg, &a, NULL, err, sizeof(err), "-C",
 			       "/nonexistent", "--rate", "x", NULL), -1);
-	assert_string_equal(err, "--rate: expected a number of packets per second (e.g. 10000), got 'x'");
+	assert_string_equal(err, "--rate: expected a number of packets per second from 0 to 1000000000 (e.g. 10000), got 'x'");
 	kscan_start_config_free(&cfg);
 	args_free(&a);
 }

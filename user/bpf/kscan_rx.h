@@ -32,7 +32,21 @@ struct kscan_rx_bpf_config {
 	__u32 probes;
 	__u16 sport_first;
 	__u16 sport_last;
+	/*
+	 * Who attached the program, read back by a later kscanctl: a
+	 * kscanctl killed with SIGKILL leaves its program attached (XDP
+	 * attachments outlive processes), and the next one on the device
+	 * removes it once this owner is gone (rx_afxdp.c). Unused by the
+	 * program itself.
+	 */
+	__u32 owner_pid;
+	__u32 reserved;
+	__u64 owner_start;	/* /proc/PID/stat starttime, clock ticks */
+	__u64 owner_pidns;	/* inode of the owner's pid namespace */
 };
+
+/* The program's name (its function), as libxdp lists it. */
+#define KSCAN_RX_PROG_NAME "kscan_rx"
 
 /* Upper bound on RX queues (XSKMAP entries, AF_XDP sockets). */
 #define KSCAN_RX_MAX_QUEUES 256
@@ -57,12 +71,21 @@ struct bpf_object;
 /*
  * The XDP program as compiled into kscanctl (kscan_rx_obj.S), opened but
  * not loaded, with its port range, the scan's 16-byte @key and @probes
- * (at least 1) set (read-only data, so the verifier sees constants) and
- * its XSKMAP sized to @nqueues. Returns the object or NULL with errno set.
+ * (at least 1) set (read-only data, so the verifier sees constants), this
+ * process as its owner, and its XSKMAP sized to @nqueues. Returns the
+ * object or NULL with errno set.
  */
 struct bpf_object *kscan_rx_bpf_open(uint16_t sport_first, uint16_t sport_last,
 				     const uint8_t key[16], uint32_t probes,
 				     unsigned int nqueues);
+
+/*
+ * This process's identity as an owner (pid, start time, pid namespace),
+ * and whether the owner @cfg names is gone: 1 gone, 0 alive, -1 cannot
+ * tell (another pid namespace, or /proc unreadable).
+ */
+void kscan_rx_owner_self(struct kscan_rx_bpf_config *cfg);
+int kscan_rx_owner_gone(const struct kscan_rx_bpf_config *cfg);
 
 /* The classic BPF filter of rx_afpacket.c: the XDP one's port and flag
  * decisions, without the cookie check. */
