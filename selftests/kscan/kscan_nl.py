@@ -8,7 +8,8 @@ and to read the kernel's errno and extack message. Attribute numbers are
 read from include/uapi/linux/kscan.h, so this follows the header.
 
   kscan_nl.py CMD [NAME=TYPE:VALUE ...] [--dump] [--raw=ID:HEX]
-  kscan_nl.py listen SECONDS        print events until SECONDS pass
+  kscan_nl.py listen SECONDS        print "LISTENING" once subscribed, then
+                                    events until SECONDS pass
   kscan_nl.py -                     one request per line of stdin (as the
                                     arguments above); each answer ends ".";
                                     "@last" stands for the last SCAN_ID seen
@@ -17,7 +18,14 @@ CMD is a KSCAN_CMD_* suffix (start, stop, get, get_info). NAME is a
 KSCAN_A_* suffix. TYPE is one of u8 u16 u32 u64 ip mac hex targets
 ranges u16s u32s (targets: 198.18.1.0/24,198.18.2.1-198.18.2.9; ranges:
 80,443,8000-8010). Replies print as NAME=value lines; a failure prints
-"errno=NAME extack=..." and exits 1.
+"errno=NAME extack=..." and exits 1, followed by what the extended ack
+says beyond its message: "bad_attr=NAME" (the attribute it points at,
+NLMSGERR_ATTR_OFFS; "TARGETS/TARGET_A_INTERVAL" inside a nest),
+"policy=KEY:VALUE,..." (NLMSGERR_ATTR_POLICY: min/max value or length,
+mask) and "missing=NAME" (NLMSGERR_ATTR_MISS_TYPE).
+
+A scan belongs to the socket that started it and ends when this program
+exits, unless START carries FLAGS=u32:2 (KSCAN_START_F_DETACH).
 """
 import errno
 import ipaddress
@@ -40,7 +48,11 @@ CTRL_ATTR_MCAST_GRP_ID = 2
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
-NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY = 1, 2, 4
+NLMSGERR_ATTR_MISS_TYPE = 5
+# enum netlink_policy_type_attr (uapi linux/netlink.h)
+POLICY_KEYS = {2: "min", 3: "max", 4: "min", 5: "max", 6: "min_len",
+               7: "max_len", 10: "bitfield_mask", 12: "mask"}
 SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK = 270, 1, 11
 NLA_F_NESTED = 1 << 15
 
@@ -78,6 +90,7 @@ CMDS = {k[len("KSCAN_CMD_"):].lower(): v
 ATTRS = {k[len("KSCAN_A_"):]: v for k, v in uapi_enum("kscan_attr").items()}
 ATTR_NAMES = {v: k for k, v in ATTRS.items()}
 TARGET_A_INTERVAL = uapi_enum("kscan_target_attr")["KSCAN_TARGET_A_INTERVAL"]
+TARGET_NAMES = {TARGET_A_INTERVAL: "TARGET_A_INTERVAL"}
 
 
 def nla(atype, payload):
@@ -169,7 +182,8 @@ class Genl:
         body = struct.pack("=BBH", cmd, 1, 0) + payload
         msg = struct.pack("=IHHII", 16 + len(body), family,
                           NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
-        self.sock.send(msg + body)
+        self.sent = msg + body
+        self.sock.send(self.sent)
         replies = []
         while True:
             data = self.sock.recv(1 << 20)
@@ -186,19 +200,64 @@ class Genl:
                         continue
                     skip = 16 + 4 + (16 if mflags & NLM_F_CAPPED else
                                      struct.unpack_from("=I", msg, 20)[0])
-                    extack = ""
+                    extack, details = "", []
                     if mflags & NLM_F_ACK_TLVS:
                         for atype, val in parse_attrs(msg[(skip + 3) & ~3:]):
                             if atype == NLMSGERR_ATTR_MSG:
                                 extack = val.rstrip(b"\0").decode()
-                    raise NlError(err, extack)
+                            elif atype == NLMSGERR_ATTR_OFFS:
+                                off = struct.unpack("=I", val)[0]
+                                details.append("bad_attr=" +
+                                               self.attr_at(off))
+                            elif atype == NLMSGERR_ATTR_POLICY:
+                                details.append("policy=" + policy_str(val))
+                            elif atype == NLMSGERR_ATTR_MISS_TYPE:
+                                t = struct.unpack("=I", val)[0]
+                                details.append("missing=" +
+                                               ATTR_NAMES.get(t, str(t)))
+                    raise NlError(err, extack, details)
                 replies.append(parse_attrs(msg[20:]))
 
 
+    def attr_at(self, off):
+        """The name of the attribute at byte @off of the last request."""
+        pos, end, names = 20, len(self.sent), ATTR_NAMES
+        path = []
+        while pos + 4 <= end:
+            length, atype = struct.unpack_from("=HH", self.sent, pos)
+            if length < 4:
+                break
+            name = names.get(atype & 0x3fff, str(atype & 0x3fff))
+            if pos == off:
+                return "/".join(path + [name])
+            if pos < off < pos + length:
+                # inside a nest: descend
+                path.append(name)
+                names = TARGET_NAMES if name == "TARGETS" else {}
+                end, pos = pos + length, pos + 4
+                continue
+            pos += (length + 3) & ~3
+        return "offset:%d" % off
+
+
+def policy_str(data):
+    out = []
+    for atype, val in parse_attrs(data):
+        key = POLICY_KEYS.get(atype)
+        if not key:
+            continue
+        fmt = {4: "=I", 8: "=Q"}.get(len(val))
+        signed = atype in (2, 3)
+        if fmt:
+            v = struct.unpack(fmt.lower() if signed else fmt, val)[0]
+            out.append("%s:%d" % (key, v))
+    return ",".join(out)
+
+
 class NlError(Exception):
-    def __init__(self, err, extack):
+    def __init__(self, err, extack, details=()):
         super().__init__(err)
-        self.err, self.extack = err, extack
+        self.err, self.extack, self.details = err, extack, list(details)
 
 
 def show(attrs):
@@ -228,6 +287,9 @@ def main(argv):
     if argv[1] == "listen":
         nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
                            nl.groups["events"])
+        # Tests wait for this line before they make the event happen.
+        print("LISTENING")
+        sys.stdout.flush()
         end = time.time() + float(argv[2])
         while time.time() < end:
             ready, _, _ = select.select([nl.sock], [], [], end - time.time())
@@ -269,6 +331,8 @@ def run_one(nl, args):
         replies = nl.request(nl.family, cmd, payload, flags)
     except NlError as e:
         print("errno=%s extack=%s" % (errname(e.err), e.extack))
+        for d in e.details:
+            print(d)
         return 1
     for i, attrs in enumerate(replies):
         if i:

@@ -183,6 +183,9 @@ KSCAN_TEST_KEY=000102030405060708090a0b0c0d0e0f
 KSCAN_RUNNING=0 KSCAN_DONE=1 KSCAN_ABORTED=2
 KSCAN_R_COMPLETED=1 KSCAN_R_BUDGET=2 KSCAN_R_STOPPED=3 KSCAN_R_DEVICE_GONE=4
 KSCAN_R_DEVICE_DOWN=5 KSCAN_R_NETNS_EXIT=6 KSCAN_R_MODULE_UNLOAD=7
+KSCAN_R_ERROR=8 KSCAN_R_OWNER_GONE=9 KSCAN_R_QUEUE_GONE=10
+# KSCAN_START_F_DETACH: the scan outlives the kscan_nl.py process.
+KSCAN_F_DETACH=2
 
 # kscan_nl NS ARGS...: one raw generic-netlink request from inside NS.
 kscan_nl()
@@ -190,6 +193,21 @@ kscan_nl()
 	local ns=$1
 	shift
 	ip netns exec "$ns" python3 "$KSCAN_NL" "$@"
+}
+
+# listen_events NS SECONDS FILE: events of NS into FILE, in the background
+# ($_listen_pid); returns once the listener is subscribed (bounded wait).
+listen_events()
+{
+	local ns=$1 secs=$2 file=$3 i
+	: >"$file"
+	kscan_nl "$ns" listen "$secs" >"$file" 2>&1 &
+	_listen_pid=$!
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^LISTENING$' "$file" && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # field NAME: the value of NAME=... in the output on stdin.
@@ -207,13 +225,14 @@ setup_dummy()
 	ip netns exec "$ns" cat "/sys/class/net/$dev/ifindex"
 }
 
-# scan_attrs IFINDEX: START attributes of a long scan of 198.18.0.0/15.
+# scan_attrs IFINDEX: START attributes of a long, detached scan of
+# 198.18.0.0/15 (it outlives the kscan_nl.py that starts it).
 scan_attrs()
 {
 	echo "IFINDEX=u32:$1 DST_MAC=mac:02:00:00:00:00:01" \
 		"SADDR_FIRST=ip:198.18.0.1 SPORT_FIRST=u16:40000" \
 		"SPORT_LAST=u16:40999 TARGETS=targets:198.18.0.0/15" \
-		"PORTS=ranges:1-1000 KEY=hex:$KSCAN_TEST_KEY"
+		"PORTS=ranges:1-1000 KEY=hex:$KSCAN_TEST_KEY FLAGS=u32:$KSCAN_F_DETACH"
 }
 
 # wait_scan_end NS ID SECONDS: poll GET until the scan has ended.

@@ -48,10 +48,9 @@ log_test $? "scans of another netns are invisible: ENOENT"
 
 # Device deleted mid-scan: aborted, device gone, event sent.
 id=$(kscan_nl "$ns1" start "${attrs[@]}" | field SCAN_ID)
-kscan_nl "$ns1" listen 5 >"$TMPDIR_EVENTS" 2>&1 &
-sleep 1
+listen_events "$ns1" 5 "$TMPDIR_EVENTS"
 ip -n "$ns1" link del d0
-wait
+wait "$_listen_pid"
 out=$(kscan_nl "$ns1" get SCAN_ID=u32:"$id")
 [ "$(field STATE <<<"$out")" = $KSCAN_ABORTED ] &&
 	[ "$(field REASON <<<"$out")" = $KSCAN_R_DEVICE_GONE ] &&
@@ -116,11 +115,10 @@ for ((i = 0; i < 100 && $(kscan_threads) > 1; i++)); do sleep 0.1; done
 log_test $? "netns deleted mid-scan: its 16 threads are gone"
 
 # rmmod with a scan running (in ns2): the event says module unload.
-kscan_nl "$ns2" listen 8 >"$TMPDIR_EVENTS" 2>&1 &
-sleep 1
+listen_events "$ns2" 8 "$TMPDIR_EVENTS"
 kscan_unload
 rc=$?
-wait
+wait "$_listen_pid"
 [ $rc -eq 0 ] && [ "$(kscan_threads)" -eq 0 ] &&
 	grep -q "^SCAN_ID=$id2$" "$TMPDIR_EVENTS" &&
 	grep -q "^REASON=$KSCAN_R_MODULE_UNLOAD$" "$TMPDIR_EVENTS"
