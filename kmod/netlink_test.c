@@ -28,15 +28,16 @@ struct kscan_nl_attr {
 	bool absent;		/* leave the base attribute out */
 };
 
+/* Positional initializers follow this order: name, attributes, err, bad. */
 struct kscan_nl_case {
 	const char *name;
 	struct kscan_nl_attr a[3];
-	u32 intervals;		/* 0: two; else this many in nests of 5000 */
 	int err;
 	u16 bad;		/* attribute the refusal points at (0: skip) */
 	bool policy;		/* a policy refusal: extack carries a policy */
 	u16 missing;		/* miss_type expected */
 	const char *msg;	/* extack message, NULL: not checked */
+	u32 intervals;		/* 0: two; else this many in nests of 5000 */
 };
 
 /* Integers: their natural size. */

@@ -163,7 +163,7 @@ static void kscan_rate_one_pps(struct kunit *test)
 }
 
 /* Giving back what the budget did not take keeps the schedule exact. */
-static void kscan_rate_give_back(struct kunit *test)
+static void kscan_rate_give_back_is_exact(struct kunit *test)
 {
 	struct kscan_rate r;
 
@@ -181,7 +181,7 @@ static struct kunit_case kscan_rate_cases[] = {
 	KUNIT_CASE(kscan_rate_max_rate_survives_stalls),
 	KUNIT_CASE(kscan_rate_max_rate_long_run),
 	KUNIT_CASE(kscan_rate_one_pps),
-	KUNIT_CASE(kscan_rate_give_back),
+	KUNIT_CASE(kscan_rate_give_back_is_exact),
 	KUNIT_CASE(kscan_rate_unlimited),
 	KUNIT_CASE(kscan_rate_low_rate_is_smooth),
 	KUNIT_CASE(kscan_rate_depth_is_one_burst),
