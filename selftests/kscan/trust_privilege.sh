@@ -28,7 +28,8 @@ userns()
 {
 	unshare -Urn sh -c '
 		ip link set lo up && ip link add d0 type dummy && ip link set d0 up || exit 97
-		idx=$(cat /sys/class/net/d0/ifindex)
+		# /sys shows the netns it was mounted in, not this one
+		idx=$(ip -o link show d0 | cut -d: -f1)
 		python3 "$0" start IFINDEX=u32:$idx DST_MAC=mac:02:00:00:00:00:01 \
 			SADDR_FIRST=ip:198.18.0.1 SPORT_FIRST=u16:40000 \
 			SPORT_LAST=u16:40999 TARGETS=targets:198.18.0.0/30 \
