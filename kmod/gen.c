@@ -19,8 +19,9 @@
 #define KSCAN_POOL_SIZE 1024
 /* How long to wait for a busy queue or a pool skb. */
 #define KSCAN_BACKOFF_NS (20 * NSEC_PER_USEC)
-/* After failed transmissions the wait doubles, up to 2^6 times as long:
- * KSCAN_XMIT_ERROR_RUN failures in a row then take about a second.
+/* After failed transmissions the wait doubles, up to 2^6 times as long
+ * (1.28 ms): KSCAN_XMIT_ERROR_RUN failures in a row take over a second, and
+ * the scan ends once they have lasted KSCAN_XMIT_ERROR_SECS.
  */
 #define KSCAN_BACKOFF_MAX_SHIFT 6
 /* How often a thread looks for the carrier to come back. */

@@ -114,6 +114,7 @@ struct kscan_gen {
 	struct kscan_pkt pending[KSCAN_MAX_BURST];
 	u32 nr_pending;
 	u32 error_run;		/* failed transmissions in a row */
+	u64 error_since_ns;	/* when the run began */
 	/* Set by the transmit path: why the thread must end (or NONE). */
 	enum kscan_reason fatal;
 	/* Written by the thread only, read by GET (READ_ONCE). */

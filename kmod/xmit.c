@@ -6,8 +6,9 @@
  * never a skipped target: the probe waits, and the wait is counted in
  * tx_busy. A probe the stack consumed without sending it (a qdisc drop,
  * NET_XMIT_CN, an errno) is never counted as sent: it loses its skb, is
- * counted in errors and is rebuilt and sent again; KSCAN_XMIT_ERROR_RUN
- * such failures in a row end the scan (KSCAN_REASON_ERROR).
+ * counted in errors and is rebuilt and sent again. Failures that go on,
+ * KSCAN_XMIT_ERROR_RUN in a row over KSCAN_XMIT_ERROR_SECS, end the scan
+ * (KSCAN_REASON_ERROR); shorter runs are congestion, not a broken device.
  *
  * What can change under a running scan is checked here, where it is used:
  * the carrier (the thread waits for it, counted in no_carrier) and the
@@ -16,6 +17,7 @@
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/timekeeping.h>
 
 #include "kscan.h"
 
@@ -30,9 +32,14 @@ static void kscan_xmit_ok(struct kscan_gen *gen, u32 done)
 /* The stack consumed a probe without sending it: rebuild it later. */
 static void kscan_xmit_failed(struct kscan_gen *gen, struct kscan_pkt *pkt)
 {
+	u64 now = ktime_get_ns();
+
 	pkt->skb = NULL;
 	gen->errors++;
-	if (++gen->error_run >= KSCAN_XMIT_ERROR_RUN)
+	if (!gen->error_run++)
+		gen->error_since_ns = now;
+	if (gen->error_run >= KSCAN_XMIT_ERROR_RUN &&
+	    now - gen->error_since_ns >= KSCAN_XMIT_ERROR_SECS * NSEC_PER_SEC)
 		gen->fatal = KSCAN_REASON_ERROR;
 }
 

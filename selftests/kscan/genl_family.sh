@@ -12,8 +12,9 @@ echo "$out" | sed 's/^/# /'
 grep -q 'Name: kscan' <<<"$out"
 log_test $? "family kscan registered"
 
-grep -Eq 'Version: 0x0*1\b' <<<"$out"
-log_test $? "family version 1"
+uapi=$(kscan_uapi_version)
+grep -Eq "Version: 0x0*$uapi\b" <<<"$out"
+log_test $? "family version $uapi (KSCAN_GENL_VERSION)"
 
 grep -Eq 'name: events\b' <<<"$out"
 log_test $? "multicast group events"

@@ -6,12 +6,13 @@ source "$(dirname "$0")/lib.sh"
 require_root
 kscan_load
 want=$(kscan_expected_version)
+uapi=$(kscan_uapi_version)
 
 out=$("$KSCANCTL" version 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
-[ $rc -eq 0 ] && grep -qx "kscanctl $want (uapi 1)" <<<"$out" &&
-	grep -q "^kscan.ko $want (uapi 1, max 16 scans per netns" <<<"$out"
+[ -n "$uapi" ] && [ $rc -eq 0 ] && grep -qx "kscanctl $want (uapi $uapi)" <<<"$out" &&
+	grep -q "^kscan.ko $want (uapi $uapi, max 16 scans per netns" <<<"$out"
 log_test $? "kscanctl version prints both versions ($want)"
 
 [ "$(cat /sys/module/kscan/version)" = "$want" ]

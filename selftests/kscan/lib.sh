@@ -169,6 +169,13 @@ kscan_family_present()
 	genl ctrl get name kscan >/dev/null 2>&1
 }
 
+# KSCAN_GENL_VERSION, from the uapi header the module was built with.
+kscan_uapi_version()
+{
+	sed -n 's/^#define KSCAN_GENL_VERSION \([0-9]*\)$/\1/p' \
+		"$KSCAN_ROOT/include/uapi/linux/kscan.h"
+}
+
 # The one version string of the project (dkms.conf).
 kscan_expected_version()
 {

@@ -17,6 +17,16 @@
 cd "$(dirname "$0")" || exit 1
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 timeout=${timeout:-45}
+# A slower kernel (the debug lab kernel: KASAN, lockdep) needs more time.
+timeout=${KSCAN_SELFTEST_TIMEOUT:-$timeout}
+# On a kernel with kmemleak (the debug lab kernel), every program is
+# followed by a scan, so that a leak is named after the program that made
+# it (the lab scans once more at the end, after the objects have aged).
+kmemleak_check=
+if [ "${KSCAN_LAB_KERNEL:-}" = debug ] && [ -e /sys/kernel/debug/kmemleak ]; then
+	kmemleak_check=$(cd ../../tests/vm/lib 2>/dev/null && pwd)/kmemleak-check
+	[ -x "$kmemleak_check" ] || kmemleak_check=
+fi
 out=$(mktemp "${TMPDIR:-/tmp}/kscan-selftest.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
 
@@ -65,6 +75,17 @@ for t in "$@"; do
 	fi
 	why="exit=$rc" ;;
 	esac
+	if [ -n "$kmemleak_check" ]; then
+		leaks=$("$kmemleak_check" --settle=0 --report=/run/lab/kmemleak "$t" 2>&1)
+		case $? in
+		0) ;;
+		1) f=$((f + 1)) why="kmemleak"
+		   names+=("failed: $t: kmemleak: $(grep -c '^unreferenced object' <<<"$leaks") unreferenced object(s)")
+		   sed 's/^/# /' <<<"$leaks" | head -n 40 ;;
+		*) f=$((f + 1)) why="kmemleak"
+		   names+=("failed: $t: kmemleak could not scan") ;;
+		esac
+	fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 
 	if [ "$f" -gt 0 ]; then

@@ -8,7 +8,8 @@
 #    every xmit mode; through the qdisc path the noop qdisc's NET_XMIT_CN
 #    is not "sent"; with carrier back the scan sends every probe exactly;
 #  - a qdisc that drops everything (pfifo limit 0): drops are errors, never
-#    sent, and KSCAN_XMIT_ERROR_RUN in a row end the scan with reason error;
+#    sent, and 1000 in a row for 5 s (KSCAN_XMIT_ERROR_RUN, _SECS) end the
+#    scan with reason error;
 #  - START racing `ip link set down`: never a scan left running on a down
 #    device (START binds the device under RTNL).
 source "$(dirname "$0")/lib.sh"
@@ -123,12 +124,13 @@ id=$(kscan_nl "$ns" start "IFINDEX=u32:$idx" DST_MAC=mac:02:00:00:00:00:01 \
 	XMIT_MODE=u32:2 | field SCAN_ID)
 wait_scan_end "$ns" "$id" 30
 out=$(kscan_nl "$ns" get SCAN_ID=u32:"$id")
-echo "# pfifo limit 0: sent $(field SENT <<<"$out"), errors $(field ERRORS <<<"$out"), state $(field STATE <<<"$out") reason $(field REASON <<<"$out")"
+ms=$(( ($(field END_NS <<<"$out") - $(field START_NS <<<"$out")) / 1000000 ))
+echo "# pfifo limit 0: sent $(field SENT <<<"$out"), errors $(field ERRORS <<<"$out"), state $(field STATE <<<"$out") reason $(field REASON <<<"$out") after $ms ms"
 [ -n "$id" ] && [ "$(field SENT <<<"$out")" -eq 0 ] &&
-	[ "$(field ERRORS <<<"$out")" -ge 1000 ] &&
+	[ "$(field ERRORS <<<"$out")" -ge 1000 ] && [ "$ms" -ge 5000 ] &&
 	[ "$(field STATE <<<"$out")" = $KSCAN_ABORTED ] &&
 	[ "$(field REASON <<<"$out")" = $KSCAN_R_ERROR ]
-log_test $? "qdisc drops every probe: 0 sent, >= 1000 errors, aborted/error"
+log_test $? "qdisc drops every probe: 0 sent, >= 1000 errors over >= 5 s, aborted/error"
 tc -n "$ns" qdisc del dev d0 root
 
 # ---- START racing link down ---------------------------------------------------

@@ -133,8 +133,9 @@
  * How a running scan meets the device: a device going down
  * (NETDEV_GOING_DOWN, NETDEV_DOWN) or away ends the scan; a device without
  * carrier makes its threads wait (KSCAN_A_NO_CARRIER) until carrier returns
- * or the scan is stopped; KSCAN_XMIT_ERROR_RUN transmissions in a row that
- * the stack drops or refuses end it with KSCAN_REASON_ERROR.
+ * or the scan is stopped; transmissions that the stack drops or refuses,
+ * KSCAN_XMIT_ERROR_RUN in a row over KSCAN_XMIT_ERROR_SECS, end it with
+ * KSCAN_REASON_ERROR.
  */
 #ifndef _UAPI_LINUX_KSCAN_H
 #define _UAPI_LINUX_KSCAN_H
@@ -163,8 +164,14 @@
  * and small enough that the rate arithmetic cannot overflow.
  */
 #define KSCAN_MAX_RATE 1000000000ULL
-/* Failed transmissions in a row (no probe taken) that end a scan. */
+/*
+ * A scan ends (KSCAN_REASON_ERROR) when the stack has refused or dropped
+ * at least KSCAN_XMIT_ERROR_RUN transmissions in a row, none taken, for at
+ * least KSCAN_XMIT_ERROR_SECS seconds: a broken device, not congestion (a
+ * full veth backlog or qdisc drops for a moment; each probe is retried).
+ */
 #define KSCAN_XMIT_ERROR_RUN 1000
+#define KSCAN_XMIT_ERROR_SECS 5
 
 /* An inclusive range of IPv4 addresses, network byte order. */
 struct kscan_ipv4_interval {
@@ -315,7 +322,7 @@ enum kscan_reason {
 	KSCAN_REASON_DEVICE_DOWN,
 	KSCAN_REASON_NETNS_EXIT,
 	KSCAN_REASON_MODULE_UNLOAD,
-	KSCAN_REASON_ERROR,       /* KSCAN_XMIT_ERROR_RUN failed transmissions */
+	KSCAN_REASON_ERROR,       /* transmissions failing for good */
 	KSCAN_REASON_OWNER_GONE,  /* the starting socket closed (not DETACH) */
 	KSCAN_REASON_QUEUE_GONE,  /* a TX queue is beyond the device's queues */
 	__KSCAN_REASON_MAX
