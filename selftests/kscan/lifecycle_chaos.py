@@ -11,14 +11,18 @@ round can be replayed alone):
     among 0-3), attached (kscanctl stays, receiving nothing: --rx none) or
     detached (--detach: kscanctl prints the id and exits);
   - tens of ms of scanning, then the ending: kscanctl stop, link down,
-    carrier off (then on, or not) before another ending, link delete,
-    ethtool -L below some threads' queues (veth, netdevsim), netns delete,
-    rmmod (and insmod again) or SIGKILL of the attached kscanctl processes;
-    scans that an ending does not end (detached ones on SIGKILL, those
-    whose queues stay on ethtool -L, all on carrier off) get a final one;
+    carrier off (then on, or not) before another ending, link delete, link
+    moved to init_net, ethtool -L below some threads' queues (veth,
+    netdevsim), netns delete, rmmod (and insmod again) or SIGKILL of the
+    attached kscanctl processes; in a quarter of the rounds two of them at
+    the same instant from two threads (a raw STOP stands for kscanctl stop
+    there, whose exec would take too long to race anything); scans that an
+    ending does not end (detached ones on SIGKILL, those whose queues stay
+    on ethtool -L, all on carrier off) get a final one;
   - a `kscanctl status` and a loop of raw GET dumps racing the endings.
 Checked: every scan's end event arrives with the reason of what ended it
-(kscanctl's own report too, for attached scans that were not killed), a
+(of a race: of one of the two; a raw STOP that succeeded: stopped), and
+kscanctl's own report says the same for attached scans that were not killed; a
 scan ends within 1 s of its kscanctl's SIGKILL, carrier off ends nothing
 and its wait is counted (NO_CARRIER) and, once carrier is back, sending
 resumes; after every round no kscan thread and no kscanctl is left; at the

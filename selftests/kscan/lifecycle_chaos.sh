@@ -3,9 +3,10 @@
 # Lifecycle chaos: 500 rounds of random orders of kscanctl scans (1-3 at
 # once, 1-2 threads, full speed; attached and --detach) on dummy, veth and
 # netdevsim, each ended by kscanctl stop, link down, carrier off (then on or
-# not, then another ending), link delete, ethtool -L below a thread's queue,
-# netns delete, rmmod (then insmod) or SIGKILL of kscanctl, with kscanctl
-# status and raw GET dumps racing the endings. lifecycle_chaos.py drives the
+# not, then another ending), link delete, link moved to another netns,
+# ethtool -L below a thread's queue, netns delete, rmmod (then insmod) or
+# SIGKILL of kscanctl, or by two of them at once, with kscanctl status and
+# raw GET dumps racing the endings. lifecycle_chaos.py drives the
 # rounds and checks every one (see its docstring); this prints its
 # aggregated checks as TEST lines.
 #
