@@ -40,14 +40,15 @@ HEADERS := $(wildcard include/kscan/*.h include/uapi/linux/*.h user/*.h \
 
 PHONY_TOOLS := tools tools-test
 .PHONY: all module user $(PHONY_TOOLS) deps check unit kunit selftests lab-selftest dkms \
-	dkms-install demo bench install clean help
+	dkms-install demo bench install clean help debug-kernel debug-lab torture
 
 all: module user tools
 
 help:
 	@echo "make [all]        build kmod/kscan.ko and user/kscanctl"
 	@echo "make deps         install the Debian packages kscan needs (idempotent)"
-	@echo "make check        every test: unit, kunit, dkms, lab, selftests"
+	@echo "make check        every test: unit, kunit, dkms, lab, selftests, debug lab, torture"
+	@echo "make torture      trust cases, netlink fuzzer, lifecycle chaos on the debug kernel"
 	@echo "make demo         boot the lab VM and run a real scan in it"
 	@echo "make bench        kscan's send rate against pktgen, zmap and masscan (lab VM)"
 	@echo "make dkms-install install the module with DKMS (KVER=... for another kernel)"
@@ -107,8 +108,25 @@ kunit:
 lab-selftest: all
 	@tests/vm/selftest
 
+# Debian's kernel lacks netdevsim: netdevsim_build.sh builds one (cached).
+NETDEVSIM_KO = $$(selftests/kscan/netdevsim_build.sh)
+
 selftests: all
-	@tests/vm/run --timeout=1200 -- make -s -C selftests/kscan run_tests
+	@KSCAN_NETDEVSIM_KO=$(NETDEVSIM_KO) \
+		tests/vm/run --timeout=1800 -- make -s -C selftests/kscan run_base
+
+# The debug lab kernel (KASAN, UBSAN, lockdep, kmemleak; built once and
+# cached, ~15 min cold) and its own test: does the lab catch each kind of bug?
+debug-kernel:
+	@tests/vm/debug-kernel/build
+
+debug-lab: all debug-kernel
+	@tests/vm/debug-selftest
+
+# The trust cases, the netlink fuzzer and the lifecycle chaos on it.
+torture: all debug-kernel
+	@tests/vm/run --kernel=debug --timeout=3600 -- \
+		env KSCAN_SELFTEST_TIMEOUT=1500 make -s -C selftests/kscan run_torture
 
 dkms-install:
 	@tests/dkms.sh install $(KVER)

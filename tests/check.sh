@@ -25,6 +25,11 @@ suites=(
 	"lab:tests/vm/selftest"
 	"selftests:make -s selftests"
 	"capture:tests/vm/capture-test"
+	# The debug lab kernel: built once (cached, keyed by its sources and
+	# config), its own test, then the torture suites on it.
+	"debug-kernel:tests/vm/debug-kernel/build >/dev/null && echo 'debug-kernel: 1 passed, 0 failed'"
+	"debug-lab:tests/vm/debug-selftest"
+	"torture:make -s torture"
 )
 
 allow_file=tests/skips.allow

@@ -15,6 +15,8 @@
 # "selftests: programs: ..." line and "selftests: N passed, N failed,
 # N skipped" counting checks; exits non-zero if any check failed.
 cd "$(dirname "$0")" || exit 1
+# The name its summary lines carry (tests/check.sh matches on it).
+suite=${KSCAN_SELFTEST_SUITE:-selftests}
 timeout=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 timeout=${timeout:-45}
 # A slower kernel (the debug lab kernel: KASAN, lockdep) needs more time.
@@ -101,8 +103,8 @@ for t in "$@"; do
 done
 echo "# Totals: pass:$prog_pass fail:$prog_fail xfail:0 xpass:0 skip:$prog_skip error:0"
 for c in "${names[@]}"; do
-	echo "selftests: $c"
+	echo "$suite: $c"
 done
-echo "selftests: programs: $prog_pass passed, $prog_fail failed, $prog_skip skipped"
-echo "selftests: $pass passed, $fail failed, $skip skipped"
+echo "$suite: programs: $prog_pass passed, $prog_fail failed, $prog_skip skipped"
+echo "$suite: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
