@@ -48,24 +48,23 @@ static struct netlink_range_validation kscan_rate_range = {
 	.max = KSCAN_MAX_RATE,
 };
 
-static struct netlink_range_validation kscan_ports_len_range = {
-	.min = sizeof(struct kscan_port_range),
-	.max = KSCAN_MAX_PORT_RANGES * sizeof(struct kscan_port_range),
-};
-
 const struct nla_policy kscan_start_policy[KSCAN_A_MAX + 1] = {
 	[KSCAN_A_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &kscan_ifindex_range),
 	[KSCAN_A_SRC_MAC] = NLA_POLICY_ETH_ADDR,
 	[KSCAN_A_DST_MAC] = NLA_POLICY_ETH_ADDR,
-	[KSCAN_A_SADDR_FIRST] = { .type = NLA_BE32 },
-	[KSCAN_A_SADDR_LAST] = { .type = NLA_BE32 },
+	/* be32, as 4 bytes: 6.1's policy dump leaves NLA_BE32 out */
+	[KSCAN_A_SADDR_FIRST] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[KSCAN_A_SADDR_LAST] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 	[KSCAN_A_SADDR_LIST] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(__be32),
 						KSCAN_MAX_SADDRS * sizeof(__be32)),
 	[KSCAN_A_SPORT_FIRST] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KSCAN_A_SPORT_LAST] = NLA_POLICY_MIN(NLA_U16, 1),
 	[KSCAN_A_TARGETS] = NLA_POLICY_NESTED(kscan_target_policy),
-	[KSCAN_A_PORTS] = NLA_POLICY_FULL_RANGE(NLA_BINARY,
-						&kscan_ports_len_range),
+	/* an inline range: 6.1 dumps binary lengths only from those */
+	[KSCAN_A_PORTS] = NLA_POLICY_RANGE(NLA_BINARY,
+					   sizeof(struct kscan_port_range),
+					   KSCAN_MAX_PORT_RANGES *
+						   sizeof(struct kscan_port_range)),
 	[KSCAN_A_PROBES] = NLA_POLICY_RANGE(NLA_U32, 1, KSCAN_MAX_PROBES),
 	[KSCAN_A_SEED] = { .type = NLA_U64 },
 	[KSCAN_A_SHARD] = NLA_POLICY_FULL_RANGE(NLA_U32, &kscan_shard_range),
@@ -713,7 +712,10 @@ struct genl_family kscan_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = kscan_genl_ops,
 	.n_ops = ARRAY_SIZE(kscan_genl_ops),
-	.resv_start_op = KSCAN_CMD_EVENT + 1,
+	/* 0: every command validated, reserved header fields and netlink
+	 * flags included (the kernel's advice for new families)
+	 */
+	.resv_start_op = 0,
 	.mcgrps = kscan_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(kscan_genl_mcgrps),
 };

@@ -125,7 +125,9 @@ static const struct kscan_nl_case kscan_nl_cases[] = {
 					I(KSCAN_A_SADDR_LAST, 0xc6120001) },
 	  -EINVAL, .missing = KSCAN_A_SADDR_FIRST },
 	{ "SADDR_FIRST 3 bytes", { { .type = KSCAN_A_SADDR_FIRST, .len = 3 } },
-	  -EINVAL, KSCAN_A_SADDR_FIRST, true },
+	  -ERANGE, KSCAN_A_SADDR_FIRST, true },
+	{ "SADDR_LAST 5 bytes", { { .type = KSCAN_A_SADDR_LAST, .len = 5 } },
+	  -ERANGE, KSCAN_A_SADDR_LAST, true },
 	{ "SADDR_LIST 0 bytes", { NONE(KSCAN_A_SADDR_FIRST),
 				  B(KSCAN_A_SADDR_LIST, 0) },
 	  -ERANGE, KSCAN_A_SADDR_LIST, true },
@@ -294,6 +296,8 @@ static const struct kscan_nl_case kscan_nl_cases[] = {
 	{ "PORTS max ranges", { B(KSCAN_A_PORTS, KSCAN_MAX_PORT_RANGES * 4) }, 0 },
 	{ "PORTS max+1 bytes", { B(KSCAN_A_PORTS, KSCAN_MAX_PORT_RANGES * 4 + 1) },
 	  -ERANGE, KSCAN_A_PORTS, true },
+	{ "PORTS max+1 ranges", { B(KSCAN_A_PORTS, KSCAN_MAX_PORT_RANGES * 4 + 4) },
+	  -ERANGE, KSCAN_A_PORTS, true },
 	{ "PORTS 5 bytes", { B(KSCAN_A_PORTS, 5) }, -EINVAL, KSCAN_A_PORTS },
 	{ "PORTS 1-65535", { D(KSCAN_A_PORTS, kscan_nl_all_ports) }, 0 },
 	{ "PORTS port 0", { D(KSCAN_A_PORTS, kscan_nl_port_zero) }, -EINVAL,
@@ -391,6 +395,9 @@ static int kscan_nl_put_intervals(struct sk_buff *skb, u32 n)
 /* The natural size of integer attribute @type (0: not an integer). */
 static u16 kscan_nl_int_size(u16 type)
 {
+	/* be32 addresses, binaries of 4 bytes in the policy */
+	if (type == KSCAN_A_SADDR_FIRST || type == KSCAN_A_SADDR_LAST)
+		return 4;
 	switch (kscan_start_policy[type].type) {
 	case NLA_U8:
 		return 1;
@@ -434,7 +441,8 @@ static int kscan_nl_put_case_attr(struct sk_buff *skb,
 		return -ENOMEM;
 	if (kscan_nl_int_size(a->type)) {
 		/* an integer, in the size asked for (wrong sizes included) */
-		if (kscan_start_policy[a->type].type == NLA_BE32 && size == 4)
+		if ((a->type == KSCAN_A_SADDR_FIRST ||
+		     a->type == KSCAN_A_SADDR_LAST) && size == 4)
 			*(__be32 *)buf = cpu_to_be32((u32)a->value);
 		else
 			memcpy(buf, &a->value, min_t(u16, size, sizeof(u64)));

@@ -10,7 +10,9 @@
  * clone of its data (not cloned), and its data pointer, length, headroom
  * and fragments are unchanged. An skb that fails the test leaves the ring
  * (its other holders free it) and a fresh one takes its place, so the
- * steady state allocates nothing and a surprise costs one allocation.
+ * steady state allocates nothing and a surprise costs one allocation. The
+ * ring fills as it is first used, in the thread: START (under RTNL) only
+ * allocates the ring itself, and a short scan only the skbs it sends.
  * Other devices (veth hands the skb itself to the peer's stack) and the
  * qdisc path get a fresh skb per probe. Memory comes from the NUMA node of
  * the thread's CPU.
@@ -69,8 +71,6 @@ int kscan_pool_init(struct kscan_pool *pool, struct net_device *dev,
 		    u16 queue, int node, u32 size, bool recycle,
 		    bool csum_partial, const struct kscan_syn_template *tpl)
 {
-	u32 i;
-
 	memset(pool, 0, sizeof(*pool));
 	pool->dev = dev;
 	pool->queue = queue;
@@ -87,13 +87,6 @@ int kscan_pool_init(struct kscan_pool *pool, struct net_device *dev,
 	if (!pool->skbs)
 		return -ENOMEM;
 	pool->size = size;
-	for (i = 0; i < size; i++) {
-		pool->skbs[i] = kscan_pool_alloc(pool, GFP_KERNEL_ACCOUNT);
-		if (!pool->skbs[i]) {
-			kscan_pool_destroy(pool);
-			return -ENOMEM;
-		}
-	}
 	return 0;
 }
 
@@ -125,9 +118,15 @@ struct sk_buff *kscan_pool_get(struct kscan_pool *pool)
 
 	/* The ring is used in order, so the next one is the oldest sent. */
 	skb = pool->skbs[pool->next];
-	if (refcount_read(&skb->users) != 1)
+	if (unlikely(!skb)) {
+		/* first time round the ring */
+		skb = kscan_pool_alloc(pool, GFP_KERNEL);
+		if (!skb)
+			return NULL;
+		pool->skbs[pool->next] = skb;
+	} else if (refcount_read(&skb->users) != 1) {
 		return NULL;
-	if (unlikely(!kscan_pool_skb_intact(pool, skb))) {
+	} else if (unlikely(!kscan_pool_skb_intact(pool, skb))) {
 		struct sk_buff *fresh = kscan_pool_alloc(pool, GFP_KERNEL);
 
 		if (!fresh)

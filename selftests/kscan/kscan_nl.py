@@ -8,6 +8,8 @@ and to read the kernel's errno and extack message. Attribute numbers are
 read from include/uapi/linux/kscan.h, so this follows the header.
 
   kscan_nl.py CMD [NAME=TYPE:VALUE ...] [--dump] [--raw=ID:HEX]
+              [--nlflags=N] [--reserved=N]   (extra nlmsg flags, genl
+                                               header's reserved field)
   kscan_nl.py listen SECONDS        print "LISTENING" once subscribed, then
                                     events until SECONDS pass
   kscan_nl.py -                     one request per line of stdin (as the
@@ -177,9 +179,9 @@ class Genl:
             self.groups[g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()] = \
                 struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
 
-    def request(self, family, cmd, payload, flags=0):
+    def request(self, family, cmd, payload, flags=0, reserved=0):
         self.seq += 1
-        body = struct.pack("=BBH", cmd, 1, 0) + payload
+        body = struct.pack("=BBH", cmd, 1, reserved) + payload
         msg = struct.pack("=IHHII", 16 + len(body), family,
                           NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
         self.sent = msg + body
@@ -317,10 +319,14 @@ LAST_ID = ["0"]
 def run_one(nl, args):
     args = [a.replace("@last", LAST_ID[0]) for a in args]
     cmd = CMDS[args[0]]
-    payload, flags = b"", 0
+    payload, flags, reserved = b"", 0, 0
     for arg in args[1:]:
         if arg == "--dump":
             flags = NLM_F_DUMP
+        elif arg.startswith("--nlflags="):
+            flags |= int(arg[len("--nlflags="):], 0)
+        elif arg.startswith("--reserved="):
+            reserved = int(arg[len("--reserved="):], 0)
         elif arg.startswith("--raw="):
             atype, _, hexval = arg[len("--raw="):].partition(":")
             payload += nla(int(atype), bytes.fromhex(hexval))
@@ -328,7 +334,7 @@ def run_one(nl, args):
             name, _, spec = arg.partition("=")
             payload += encode(name, spec)
     try:
-        replies = nl.request(nl.family, cmd, payload, flags)
+        replies = nl.request(nl.family, cmd, payload, flags, reserved)
     except NlError as e:
         print("errno=%s extack=%s" % (errname(e.err), e.extack))
         for d in e.details:

@@ -104,6 +104,16 @@ out=$(kscan_nl "$ns" start "${argv[@]}" --raw=200:00000000)
 grep -q "^errno=EINVAL" <<<"$out"
 log_test $? "unknown attribute: EINVAL"
 
+# The genetlink header's reserved field and netlink flags the family does
+# not define (NLM_F_REPLACE on a START) are refused too.
+read -ra argv <<<"$base $K"
+out=$(kscan_nl "$ns" start "${argv[@]}" --reserved=1)
+grep -qx "errno=EINVAL extack=genlmsghdr.reserved field is not 0" <<<"$out"
+log_test $? "genl header reserved field set: EINVAL"
+out=$(kscan_nl "$ns" start "${argv[@]}" --nlflags=0x100)
+grep -qx "errno=EINVAL extack=ambiguous or reserved bits set in nlmsg_flags" <<<"$out"
+log_test $? "NLM_F_REPLACE on START: EINVAL"
+
 # None of the above left a scan behind.
 out=$(kscan_nl "$ns" get --dump)
 [ -z "$out" ] && [ "$(kscan_threads)" -eq 0 ]

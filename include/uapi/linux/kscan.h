@@ -8,7 +8,9 @@
  * and devices are looked up there.
  *
  * Validation is strict for every command: unknown attributes, attributes of
- * the wrong size, out-of-range values and unknown flag bits are refused. The
+ * the wrong size, out-of-range values, unknown flag bits, a non-zero
+ * reserved field of the genetlink header and netlink flags beyond
+ * REQUEST, ACK, ECHO and DUMP are refused. The
  * accepted range of each attribute lives in the command's netlink policy, so
  * CTRL_CMD_GETPOLICY tells it, and a refusal's extended ack carries the
  * offset of the attribute (NLMSGERR_ATTR_OFFS) and its policy
@@ -45,9 +47,10 @@
  *     KSCAN_A_SRC_MAC:        6 bytes, optional (default: the device's
  *                             address); unicast
  *     KSCAN_A_DST_MAC:        6 bytes, req: next hop (gateway) MAC; unicast
- *     KSCAN_A_SADDR_FIRST:    be32: first source IPv4 address; required
- *                             unless KSCAN_A_SADDR_LIST is given
- *     KSCAN_A_SADDR_LAST:     be32, optional (default: SADDR_FIRST),
+ *     KSCAN_A_SADDR_FIRST:    be32 (a 4-byte binary in the policy): first
+ *                             source IPv4 address; required unless
+ *                             KSCAN_A_SADDR_LIST is given
+ *     KSCAN_A_SADDR_LAST:     be32 (likewise), optional (default: SADDR_FIRST),
  *                             >= SADDR_FIRST; target d uses source
  *                             FIRST + d mod (LAST - FIRST + 1). The whole
  *                             space 0.0.0.0-255.255.255.255 is a valid range
@@ -153,8 +156,11 @@
 /* Limits, enforced by the module and known to userspace. */
 #define KSCAN_MAX_SCANS_PER_NETNS 16
 #define KSCAN_MAX_INTERVALS 16384
-/* As many 4-byte ranges as one attribute carries (65535 - 4 header bytes). */
-#define KSCAN_MAX_PORT_RANGES 16382
+/*
+ * 4-byte port ranges in KSCAN_A_PORTS: 32764 bytes, the largest length a
+ * 6.1 policy states exactly (and CTRL_CMD_GETPOLICY shows).
+ */
+#define KSCAN_MAX_PORT_RANGES 8191
 #define KSCAN_MAX_PROBES 16
 #define KSCAN_MAX_SHARDS 65535
 #define KSCAN_MAX_QUEUES 64
