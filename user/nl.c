@@ -750,6 +750,11 @@ int kscan_nl_get_all(struct kscan_nl *nl, struct kscan_scan_status **scans,
 	return 0;
 }
 
+int kscan_nl_events_fd(const struct kscan_nl *nl)
+{
+	return nl->events ? nl_socket_get_fd(nl->events) : -1;
+}
+
 int kscan_nl_subscribe_events(struct kscan_nl *nl)
 {
 	int group, err;

@@ -168,6 +168,9 @@ int kscan_nl_get_all(struct kscan_nl *nl, struct kscan_scan_status **scans,
  */
 int kscan_nl_subscribe_events(struct kscan_nl *nl);
 
+/* The events socket's fd, to wait on with poll() (-1: not subscribed). */
+int kscan_nl_events_fd(const struct kscan_nl *nl);
+
 /*
  * Wait up to @timeout_ms for the KSCAN_CMD_EVENT of @scan_id (events of
  * other scans are skipped). Returns 1 with *event filled, 0 on timeout,

@@ -356,14 +356,28 @@ static bool kscan_cpu_allowed(u32 cpu)
 	return ok;
 }
 
-/* TX queues of @ifname from sysfs, or 0 when it cannot tell. */
+/*
+ * TX queues of @ifname from sysfs, or 0 when it cannot tell. sysfs shows
+ * the netns it was mounted in (`nsenter --net` does not remount it, `ip
+ * netns exec` does): only a device with our ifindex there is ours.
+ */
 static unsigned int kscan_tx_queue_count(const char *ifname)
 {
 	char path[128];
-	unsigned int n = 0;
+	unsigned int n = 0, ifindex = 0;
 	struct dirent *e;
+	FILE *f;
 	DIR *dir;
 
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%u", &ifindex) != 1)
+		ifindex = 0;
+	fclose(f);
+	if (!ifindex || ifindex != if_nametoindex(ifname))
+		return 0;
 	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
 	dir = opendir(path);
 	if (!dir)
@@ -781,7 +795,13 @@ static void kscan_run_loop(struct kscan_run *run)
 				return;
 			}
 		} else {
-			poll(NULL, 0, KSCAN_RX_POLL_MS);
+			/* nothing receives: wake for the end event at once */
+			struct pollfd pfd = {
+				.fd = kscan_nl_events_fd(run->nl),
+				.events = POLLIN,
+			};
+
+			poll(&pfd, pfd.fd >= 0, KSCAN_RX_POLL_MS);
 		}
 
 		if (!run->cooling && events_ok) {
