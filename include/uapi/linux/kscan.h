@@ -47,10 +47,11 @@
  *     KSCAN_A_SRC_MAC:        6 bytes, optional (default: the device's
  *                             address); unicast
  *     KSCAN_A_DST_MAC:        6 bytes, req: next hop (gateway) MAC; unicast
- *     KSCAN_A_SADDR_FIRST:    be32 (a 4-byte binary in the policy): first
- *                             source IPv4 address; required unless
+ *     KSCAN_A_SADDR_FIRST:    4 bytes exactly: a be32 IPv4 address, the
+ *                             first source; required unless
  *                             KSCAN_A_SADDR_LIST is given
- *     KSCAN_A_SADDR_LAST:     be32 (likewise), optional (default: SADDR_FIRST),
+ *     KSCAN_A_SADDR_LAST:     4 bytes exactly, a be32 address, optional
+ *                             (default: SADDR_FIRST),
  *                             >= SADDR_FIRST; target d uses source
  *                             FIRST + d mod (LAST - FIRST + 1). The whole
  *                             space 0.0.0.0-255.255.255.255 is a valid range
