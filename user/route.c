@@ -40,20 +40,21 @@ struct kscan_route_reply {
 	int error;		/* negative errno from NLMSG_ERROR */
 };
 
-static void kscan_route_parsed(struct nl_object *obj, void *arg)
-{
-	struct kscan_route_reply *reply = arg;
-
-	if (!reply->route) {
-		nl_object_get(obj);
-		reply->route = (struct rtnl_route *)obj;
-	}
-}
-
-/* NL_OK: the ACK that follows ends the exchange, read off the socket. */
+/*
+ * NL_OK: the ACK that follows ends the exchange, read off the socket.
+ * rtnl_route_parse() rather than nl_msg_parse(): the latter finds the parser
+ * through cache ops registered by a constructor that a static link leaves out.
+ */
 static int kscan_route_on_valid(struct nl_msg *msg, void *arg)
 {
-	nl_msg_parse(msg, kscan_route_parsed, arg);
+	struct kscan_route_reply *reply = arg;
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct rtnl_route *route;
+
+	if (reply->route || hdr->nlmsg_type != RTM_NEWROUTE)
+		return NL_OK;
+	if (!rtnl_route_parse(hdr, &route))
+		reply->route = route;
 	return NL_OK;
 }
 
