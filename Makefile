@@ -10,8 +10,12 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  if [ -d $$d ]; then echo $$d; \
 	  else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
-# The kernel release KDIR builds for (the lab boots the same one).
-KVER ?= $(shell [ -n "$(KDIR)" ] && make -s -C $(KDIR) kernelrelease 2>/dev/null)
+# The kernel release KDIR builds for (the lab boots the same one): the name
+# of its /lib/modules directory where it has one, since Debian's headers say
+# the upstream release (6.1.192) to `make kernelrelease`, not 6.1.0-N-amd64.
+KVER ?= $(if $(filter /lib/modules/%/build,$(KDIR)),\
+	$(patsubst /lib/modules/%/build,%,$(KDIR)),\
+	$(shell [ -n "$(KDIR)" ] && make -s -C $(KDIR) kernelrelease 2>/dev/null))
 
 CC ?= gcc
 CFLAGS ?= -O2 -g

@@ -74,16 +74,20 @@ check)
 	result $rc "modinfo finds the DKMS copy ($path)"
 
 	# In the lab: modprobe loads the DKMS copy, kscanctl reaches it.
+	uapi=$(sed -n 's/^#define KSCAN_GENL_VERSION \([0-9]*\)$/\1/p' include/uapi/linux/kscan.h)
 	set +e
 	out=$(tests/vm/run --module=dkms --kver="$kver" -- sh -c \
 		'echo "loaded-from: $(modinfo -n kscan)"; echo "sysfs-version: $(cat /sys/module/kscan/version)"; user/kscanctl version' 2>&1)
-	rc=$?
+	vm_rc=$?
 	set -e
 	echo "$out" | sed 's/^/# /'
-	[ $rc -eq 0 ] && grep -q "^loaded-from: /lib/modules/$kver/updates/dkms/kscan.ko" <<<"$out" &&
+	# The && list's status is taken with || so that set -e cannot end the
+	# script on its last test, without a summary.
+	rc=0
+	{ [ $vm_rc -eq 0 ] && grep -q "^loaded-from: /lib/modules/$kver/updates/dkms/kscan.ko" <<<"$out" &&
 		grep -qx "sysfs-version: $version" <<<"$out" &&
-		grep -q "^kscan.ko $version (uapi 1" <<<"$out"
-	result $? "the lab VM loads the DKMS copy and kscanctl reaches it"
+		grep -q "^kscan.ko $version (uapi $uapi," <<<"$out"; } || rc=1
+	result $rc "the lab VM loads the DKMS copy (uapi $uapi) and kscanctl reaches it"
 
 	echo "dkms: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
