@@ -199,7 +199,7 @@ kscan_nl()
 {
 	local ns=$1
 	shift
-	ip netns exec "$ns" python3 "$KSCAN_NL" "$@"
+	ip netns exec "$ns" python3 -S "$KSCAN_NL" "$@"
 }
 
 # listen_events NS SECONDS FILE: events of NS into FILE, in the background
@@ -242,13 +242,16 @@ scan_attrs()
 		"PORTS=ranges:1-1000 KEY=hex:$KSCAN_TEST_KEY FLAGS=u32:$KSCAN_F_DETACH"
 }
 
-# wait_scan_end NS ID SECONDS: poll GET until the scan has ended.
+# wait_scan_end NS ID SECONDS: poll until the scan has ended. kscanctl
+# status polls (a static C binary starts in tens of ms; Python takes a
+# second or more on the debug lab kernel); checks read the end with GET.
 wait_scan_end()
 {
 	local ns=$1 id=$2 t=$(($3 * 10)) state
 	while ((t-- > 0)); do
-		state=$(kscan_nl "$ns" get "SCAN_ID=u32:$id" | field STATE)
-		[ -n "$state" ] && [ "$state" != "$KSCAN_RUNNING" ] && return 0
+		state=$(ip netns exec "$ns" "$KSCANCTL" status "$id" 2>/dev/null |
+			awk 'NR == 2 { print $3 }')
+		[ -n "$state" ] && [ "$state" != running ] && return 0
 		sleep 0.1
 	done
 	return 1

@@ -16,9 +16,10 @@
 #   KSCAN_CHAOS_ONLY    comma-separated round numbers to run alone (a failing
 #                       round prints the line that replays it)
 #   KSCAN_CHAOS_BUDGET  seconds after which no new round starts and the run
-#                       fails with its figures (default: the kselftest
-#                       timeout of ./settings less 30 s, so that the checks
-#                       are printed before the runner kills the program)
+#                       fails with its figures (default: the runner's timeout,
+#                       KSCAN_SELFTEST_TIMEOUT, else that of ./settings, less
+#                       30 s, so that the checks are printed before the
+#                       runner kills the program)
 #   KSCAN_CHAOS_SLOW    factor on every time bound (default 1, 4 on the debug
 #                       kernel); the 1 s bound on SIGKILL does not move
 #   KSCAN_CHAOS_VERBOSE=1  print every action as it happens
@@ -38,6 +39,8 @@ modprobe -q -a dummy veth 2>/dev/null
 kscan_autoload_off
 
 timeout=$(sed -n 's/^timeout=//p' "$(dirname "$0")/settings" 2>/dev/null)
+# The runner's timeout for this run (run_kselftest.sh), where it is given.
+timeout=${KSCAN_SELFTEST_TIMEOUT:-$timeout}
 budget=${KSCAN_CHAOS_BUDGET:-$((${timeout:-300} - 30))}
 slow=${KSCAN_CHAOS_SLOW:-1}
 [ "${KSCAN_LAB_KERNEL:-}" != debug ] || slow=${KSCAN_CHAOS_SLOW:-4}
@@ -46,7 +49,7 @@ defer rm -f "$checks"
 
 verbose=()
 [ -z "${KSCAN_CHAOS_VERBOSE:-}" ] || verbose=(--verbose)
-python3 "$(dirname "$0")/lifecycle_chaos.py" \
+python3 -S "$(dirname "$0")/lifecycle_chaos.py" \
 	--seed "${KSCAN_CHAOS_SEED:-1}" --rounds "${KSCAN_CHAOS_ROUNDS:-500}" \
 	--only "${KSCAN_CHAOS_ONLY:-}" --budget "$budget" \
 	--slow "$slow" --kscanctl "$KSCANCTL" --ko "${KSCAN_KO:-}" \

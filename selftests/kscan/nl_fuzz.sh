@@ -32,7 +32,7 @@ fifo=$(mktemp -u "${TMPDIR:-/tmp}/nl_fuzz.XXXXXX")
 mkfifo "$fifo" || exit $ksft_fail
 defer rm -f "$fifo"
 start=$SECONDS
-ip netns exec "${specs[0]%%:*}" python3 "$(dirname "$0")/nl_fuzz.py" \
+ip netns exec "${specs[0]%%:*}" python3 -S "$(dirname "$0")/nl_fuzz.py" \
 	run "${specs[@]}" >"$fifo" 2>&1 &
 pid=$!
 while IFS= read -r line; do

@@ -49,8 +49,10 @@ for t in "$@"; do
 	# Not --foreground: the signal must reach the program's children too
 	# (a hung "sleep" or listener holding the pipe would stall the run
 	# until the lab's own timeout, which names no program).
+	t0=$(date +%s)
 	timeout -k 10 "$timeout" "./$t" 2>&1 | tee "$out" | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
+	t1=$(date +%s)
 
 	p=$(checks OK | wc -l) f=$(checks FAIL | wc -l) s=$(checks SKIP | wc -l)
 	# Here-strings, not process substitution: the lab VM has no /dev/fd.
@@ -88,6 +90,8 @@ for t in "$@"; do
 		   names+=("failed: $t: kmemleak could not scan") ;;
 		esac
 	fi
+	# What each program costs, for the make check budget.
+	echo "# time: $t: $((t1 - t0)) s${kmemleak_check:+, kmemleak scan $(($(date +%s) - t1)) s}"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 
 	if [ "$f" -gt 0 ]; then

@@ -49,7 +49,7 @@ tgt_mac=$(ip netns exec "$tgt" cat /sys/class/net/kt0/address)
 
 listener_start()
 {
-	ip netns exec "$tgt" python3 -c '
+	ip netns exec "$tgt" python3 -S -c '
 import socket
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -192,7 +192,7 @@ if probe_start afxdp afxdp --rst -v; then
 	log_test $? "afxdp: scan sent"
 	ip netns exec "$scan" busybox ping -c 2 -W 2 198.18.1.1 >/dev/null
 	log_test $? "afxdp attached: ping reaches the stack"
-	hello=$(ip netns exec "$scan" python3 -c '
+	hello=$(ip netns exec "$scan" python3 -S -c '
 import socket
 s = socket.create_connection(("198.18.1.1", 8080), timeout=3)
 print(s.recv(64).decode().strip())')
@@ -201,7 +201,7 @@ print(s.recv(64).decode().strip())')
 	# The host's own connections from the scan's source ports: their
 	# SYN-ACK and RST carry no cookie of ours, so they stay with the
 	# stack (198.18.1.100 is not scanned: no 4-tuple shared with a probe).
-	inrange=$(ip netns exec "$scan" python3 -c '
+	inrange=$(ip netns exec "$scan" python3 -S -c '
 import socket
 def conn(sport, dport):
     s = socket.socket()

@@ -41,7 +41,7 @@ ip netns exec "$tgt" sysctl -qw net.ipv4.tcp_syncookies=0 \
 
 dir=$(mktemp -d)
 defer rm -rf "$dir"
-ip netns exec "$tgt" python3 "$LISTENERS" --block "$BLOCK" \
+ip netns exec "$tgt" python3 -S "$LISTENERS" --block "$BLOCK" \
 	--filtered "$FILTERED" --ports "$PORT_LIST" --every 31 \
 	--expect-dir "$dir" &
 listeners=$!
@@ -103,7 +103,7 @@ exact()
 # meta NAME KEY: a number from the metadata file
 meta()
 {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+	python3 -S -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
 		"$dir/$1.json" "$2"
 }
 
@@ -130,7 +130,7 @@ scan probes2 -P 2 && exact "$dir/probes2.csv" &&
 log_test $? "-P 2: exact, every second answer counted as a duplicate"
 
 scan json -O json -f saddr,sport,classification,success &&
-	python3 - "$dir/json.csv" "$dir/default.csv" <<'PY'
+	python3 -S - "$dir/json.csv" "$dir/default.csv" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 got = sorted(f"{r['saddr']},{r['sport']},{r['classification']}" for r in rows)

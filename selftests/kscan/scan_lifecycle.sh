@@ -96,7 +96,7 @@ unpriv()
 {
 	ip netns exec "$ns1" setpriv --reuid=65534 --regid=65534 \
 		--clear-groups --inh-caps=-all --bounding-set=-all -- \
-		python3 "$shared$KSCAN_NL" "$@"
+		python3 -S "$shared$KSCAN_NL" "$@"
 }
 out=$(unpriv start "${slow[@]}")
 grep -q "errno=EPERM" <<<"$out"

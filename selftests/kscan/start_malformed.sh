@@ -23,7 +23,7 @@ without() { tr ' ' '\n' <<<"$base $K" | grep -v "^$1=" | tr '\n' ' '; }
 # 16385 intervals: one more than KSCAN_MAX_INTERVALS.
 many=$(mktemp)
 defer rm -f "$many"
-python3 -c 'print(",".join("198.18.%d.%d" % (i // 128, 2 * (i % 128)) for i in range(16385)))' >"$many"
+python3 -S -c 'print(",".join("198.18.%d.%d" % (i // 128, 2 * (i % 128)) for i in range(16385)))' >"$many"
 
 # Rules of one attribute live in the policy: the core refuses with its
 # own message, pointing at the attribute (bad_attr=) and carrying the
@@ -91,7 +91,7 @@ done
 
 # A CPU outside the caller's affinity: online, but not the caller's.
 if [ "$(nproc --all)" -ge 2 ]; then
-	out=$(ip netns exec "$ns" taskset -c 0 python3 "$KSCAN_NL" start $base $K TX_CPUS=u32s:1)
+	out=$(ip netns exec "$ns" taskset -c 0 python3 -S "$KSCAN_NL" start $base $K TX_CPUS=u32s:1)
 	grep -qxF "errno=EPERM extack=KSCAN_A_TX_CPUS: CPU is not allowed for the caller (affinity, cpuset)" <<<"$out"
 	log_test $? "EPERM: TX_CPUS outside the caller's affinity"
 else

@@ -30,16 +30,16 @@ userns()
 		ip link set lo up && ip link add d0 type dummy && ip link set d0 up || exit 97
 		# /sys shows the netns it was mounted in, not this one
 		idx=$(ip -o link show d0 | cut -d: -f1)
-		python3 "$0" start IFINDEX=u32:$idx DST_MAC=mac:02:00:00:00:00:01 \
+		python3 -S "$0" start IFINDEX=u32:$idx DST_MAC=mac:02:00:00:00:00:01 \
 			SADDR_FIRST=ip:198.18.0.1 SPORT_FIRST=u16:40000 \
 			SPORT_LAST=u16:40999 TARGETS=targets:198.18.0.0/30 \
 			PORTS=ranges:80 KEY=hex:000102030405060708090a0b0c0d0e0f
 		echo "--"
-		python3 "$0" stop SCAN_ID=u32:1
+		python3 -S "$0" stop SCAN_ID=u32:1
 		echo "--"
-		python3 "$0" get_info
+		python3 -S "$0" get_info
 		echo "--"
-		python3 "$0" get --dump && echo "dump ok"
+		python3 -S "$0" get --dump && echo "dump ok"
 	' "$NL"
 }
 
@@ -73,11 +73,11 @@ if [ "$(nproc --all)" -ge 2 ]; then
 	[ $rc -eq 2 ] && grep -q -- "--cpus: CPU 1 is not online or not one this process may run on" <<<"$out"
 	log_test $? "kscanctl --cpus outside its affinity: exit 2 naming --cpus (rc $rc)"
 	read -ra attrs <<<"$(scan_attrs "$idx")"
-	out=$(ip netns exec "$ns" taskset -c 0 python3 "$KSCAN_NL" start "${attrs[@]}" TX_CPUS=u32s:1)
+	out=$(ip netns exec "$ns" taskset -c 0 python3 -S "$KSCAN_NL" start "${attrs[@]}" TX_CPUS=u32s:1)
 	grep -qx "errno=EPERM extack=KSCAN_A_TX_CPUS: CPU is not allowed for the caller (affinity, cpuset)" <<<"$out"
 	log_test $? "START with TX_CPUS outside the caller's affinity: EPERM"
 	# Not pinned: the threads go to CPUs the caller may use.
-	id=$(ip netns exec "$ns" taskset -c 1 python3 "$KSCAN_NL" start "${attrs[@]}" \
+	id=$(ip netns exec "$ns" taskset -c 1 python3 -S "$KSCAN_NL" start "${attrs[@]}" \
 		TX_QUEUES=u16s:0 | field SCAN_ID)
 	cpu=$(kscan_nl "$ns" get SCAN_ID=u32:"$id" >/dev/null; \
 		ip netns exec "$ns" "$KSCANCTL" status -v "$id" | sed -n 's/.*queue 0 *cpu \([0-9]*\).*/\1/p')
