@@ -161,6 +161,16 @@ def encode(atype_name, spec):
     raise SystemExit("unknown attribute type %r" % kind)
 
 
+def mcast_groups(family_attrs):
+    """{name: id} of the multicast groups in a CTRL_CMD_GETFAMILY answer."""
+    groups = {}
+    for _, grp in parse_attrs(family_attrs.get(CTRL_ATTR_MCAST_GROUPS, b"")):
+        g = dict(parse_attrs(grp))
+        groups[g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()] = \
+            struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
+    return groups
+
+
 class Genl:
     def __init__(self):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
@@ -173,11 +183,7 @@ class Genl:
                            nla(CTRL_ATTR_FAMILY_NAME, b"kscan\0"))
         attrs = dict(fam[0])
         self.family = struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID])[0]
-        self.groups = {}
-        for _, grp in parse_attrs(attrs.get(CTRL_ATTR_MCAST_GROUPS, b"")):
-            g = dict(parse_attrs(grp))
-            self.groups[g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()] = \
-                struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
+        self.groups = mcast_groups(attrs)
 
     def request(self, family, cmd, payload, flags=0, reserved=0):
         self.seq += 1

@@ -296,3 +296,18 @@ capture_stop()
 	wait "$_capture_pid" 2>/dev/null
 	return 0
 }
+
+# captured_scan CAP_NS DEV SCAN_NS FILE ARGS...: `kscanctl start ARGS` in
+# SCAN_NS while tcpdump captures DEV of CAP_NS into FILE.pcap; kscanctl's
+# output goes to FILE.out and, as comments, to ours. Returns kscanctl's status.
+captured_scan()
+{
+	local cap_ns=$1 dev=$2 scan_ns=$3 file=$4 rc
+	shift 4
+	capture_start "$cap_ns" "$dev" "$file.pcap" || return 1
+	ip netns exec "$scan_ns" "$KSCANCTL" start "$@" >"$file.out" 2>&1
+	rc=$?
+	capture_stop
+	sed 's/^/# /' "$file.out"
+	return $rc
+}

@@ -56,7 +56,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kscan_nl import ATTRS, nla, parse_attrs, uapi_enum  # noqa: E402
+from kscan_nl import ATTRS, mcast_groups, nla, parse_attrs, uapi_enum  # noqa: E402
 
 # ---- constants (uapi: linux/netlink.h, rtnetlink.h, if_link.h, veth.h,
 # ---- genetlink.h, ethtool_netlink.h, sched.h, mount.h) --------------------
@@ -72,8 +72,7 @@ IFLA_IFNAME, IFLA_LINKINFO, IFLA_NET_NS_FD = 3, 18, 28
 IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES, IFLA_CARRIER = 31, 32, 33
 IFLA_INFO_KIND, IFLA_INFO_DATA, VETH_INFO_PEER = 1, 2, 1
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_MCAST_GROUPS = 1, 2, 7
-CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 ETHTOOL_MSG_CHANNELS_SET = 18
 ETHTOOL_A_CHANNELS_HEADER, ETHTOOL_A_HEADER_DEV_INDEX = 1, 1
 ETHTOOL_A_CHANNELS_TX_COUNT, ETHTOOL_A_CHANNELS_COMBINED_COUNT = 7, 9
@@ -205,11 +204,7 @@ class Genl(NlSock):
             raise
         attrs = dict(parse_attrs(fam[0][4:]))
         self.family = struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID])[0]
-        self.groups = {}
-        for _, grp in parse_attrs(attrs.get(CTRL_ATTR_MCAST_GROUPS, b"")):
-            g = dict(parse_attrs(grp))
-            self.groups[g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()] = \
-                struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
+        self.groups = mcast_groups(attrs)
 
     def call(self, cmd, payload=b"", flags=0, version=1):
         return [parse_attrs(m[4:]) for m in

@@ -2080,15 +2080,7 @@ class Engine:
 
     def run(self, c):
         """Send case @c (phase 1) and judge the answer."""
-        msg = c.msg
-        pieces = c.pieces
-        if c.trunc:
-            pieces = None
-            kind, v = c.trunc
-            if kind == "cut":
-                msg = msg[:v]
-            if len(msg) >= 4:
-                msg[0:4] = u32(v)
+        msg, pieces = finished(c)
         return self.send(c.desc, c.chk, c.cmd, msg, c.ns, pieces,
                          c.idref, c.fresh, c.expect, hold=c.hold)
 

@@ -34,13 +34,7 @@ run_capture()
 {
 	local name=$1
 	shift
-	capture_start "$tgt" kt0 "$dir/$name.pcap" || return 1
-	ip netns exec "$scan" "$KSCANCTL" start "${scan_args[@]}" "$@" \
-		>"$dir/$name.out" 2>&1
-	local rc=$?
-	capture_stop
-	sed 's/^/# /' "$dir/$name.out"
-	return $rc
+	captured_scan "$tgt" kt0 "$scan" "$dir/$name" "${scan_args[@]}" "$@"
 }
 
 # check NAME EXPECT FILES...: the checker's verdict, its counts shown.

@@ -30,13 +30,7 @@ tap_scan()
 {
 	local name=$1
 	shift
-	capture_start "$ns" d0 "$dir/$name.pcap" || return 1
-	ip netns exec "$ns" "$KSCANCTL" start "${scan_args[@]}" "$@" \
-		>"$dir/$name.out" 2>&1
-	local rc=$?
-	capture_stop
-	sed 's/^/# /' "$dir/$name.out"
-	[ $rc -eq 0 ] || return $rc
+	captured_scan "$ns" d0 "$ns" "$dir/$name" "${scan_args[@]}" "$@" || return
 	"$KSCAN_PCAP_CHECK" "${check_args[@]}" --expect 1536 "$dir/$name.pcap" 2>&1 |
 		sed 's/^/# /'
 	return "${PIPESTATUS[0]}"
