@@ -326,7 +326,7 @@ enum kscan_reason {
 	KSCAN_REASON_BUDGET,      /* KSCAN_A_MAX_PACKETS reached */
 	KSCAN_REASON_STOPPED,     /* KSCAN_CMD_STOP */
 	KSCAN_REASON_DEVICE_GONE, /* device unregistered */
-	KSCAN_REASON_DEVICE_DOWN,
+	KSCAN_REASON_DEVICE_DOWN, /* down, or moved to another netns */
 	KSCAN_REASON_NETNS_EXIT,
 	KSCAN_REASON_MODULE_UNLOAD,
 	KSCAN_REASON_ERROR,       /* transmissions failing for good */
