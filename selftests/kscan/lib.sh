@@ -276,7 +276,7 @@ capture_start()
 	local ns=$1 dev=$2 file=$3 i
 	ip netns exec "$ns" tcpdump -i "$dev" -nn -U --immediate-mode -B 32768 -w "$file" \
 		'tcp[tcpflags] & tcp-syn != 0' 2>"$file.log" &
-	_capture_pid=$!
+	_capture_pid=$! _capture_file=$file
 	defer kill "$_capture_pid"
 	# Bounded wait until tcpdump listens.
 	for ((i = 0; i < 100; i++)); do
@@ -286,14 +286,24 @@ capture_start()
 	return 1
 }
 
-# capture_stop: let the last frames land, then stop tcpdump. Immediate
-# mode matters: without it a TPACKET_V3 block not yet retired when tcpdump
-# is interrupted is lost with its packets.
+# capture_stop: let the last frames land (tcpdump may lag behind on a busy
+# host: wait until the file has not grown for 0.6 s, 1 to 10 s in all), then
+# stop tcpdump and show its drop counts. Immediate mode matters: without it a
+# TPACKET_V3 block not yet retired when tcpdump is interrupted is lost with
+# its packets.
 capture_stop()
 {
+	local file=$_capture_file size last=-1 still=0 i
 	sleep 1
+	for ((i = 0; i < 45 && still < 3; i++)); do
+		size=$(stat -c %s "$file" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then still=$((still + 1)); else still=0; fi
+		last=$size
+		sleep 0.2
+	done
 	kill -INT "$_capture_pid" 2>/dev/null
 	wait "$_capture_pid" 2>/dev/null
+	grep -h "dropped" "$file.log" 2>/dev/null | sed 's/^/# tcpdump: /'
 	return 0
 }
 

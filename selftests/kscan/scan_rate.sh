@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Rate control: a scan at 10 kpps with a budget of 50000 probes takes 5 s
 # to within 2%, sends exactly the budget, and ends done/budget; likewise at
-# 100 kpps, and a 1 kpps scan split over two threads.
+# 100 kpps, and a 1 kpps scan split over two threads. A scan that only came
+# out slow is measured once more (see check_rate).
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -14,14 +15,15 @@ idx=$(setup_dummy "$ns")
 ip -n "$ns" link set d0 type dummy 2>/dev/null
 read -ra attrs <<<"$(scan_attrs "$idx")"
 
-# check_rate PPS BUDGET EXTRA...: run, then compare duration with BUDGET/PPS.
-check_rate()
+# rate_once PPS BUDGET EXTRA...: one scan; 0 if its duration is BUDGET/PPS
+# within 2%, 1 if it missed, 2 if it went faster than PPS or was not exact.
+rate_once()
 {
 	local pps=$1 budget=$2 out id sent secs_x1000 want_x1000
 	shift 2
 	id=$(kscan_nl "$ns" start "${attrs[@]}" RATE=u64:"$pps" \
 		MAX_PACKETS=u64:"$budget" "$@" | field SCAN_ID)
-	wait_scan_end "$ns" "$id" $((budget / pps * 3 + 10)) || return 1
+	wait_scan_end "$ns" "$id" $((budget / pps * 3 + 10)) || return 2
 	out=$(kscan_nl "$ns" get SCAN_ID=u32:"$id")
 	sent=$(field SENT <<<"$out")
 	secs_x1000=$((($(field END_NS <<<"$out") - $(field START_NS <<<"$out")) / 1000000))
@@ -30,7 +32,23 @@ check_rate()
 	[ "$sent" -eq "$budget" ] &&
 		[ "$(field STATE <<<"$out")" = $KSCAN_DONE ] &&
 		[ "$(field REASON <<<"$out")" = $KSCAN_R_BUDGET ] &&
-		((secs_x1000 * 100 >= want_x1000 * 98 && secs_x1000 * 100 <= want_x1000 * 102))
+		((secs_x1000 * 100 >= want_x1000 * 98)) || return 2
+	((secs_x1000 * 100 <= want_x1000 * 102))
+}
+
+# check_rate PPS BUDGET EXTRA...: rate_once, and once more if the scan only
+# came out slow: the bucket forgets lag beyond 50 ms (a stall must not turn
+# into a burst), so a host that stalls the lab's virtual CPUs (TCG on a
+# busy machine) stretches a scan. Too fast, or inexact, fails at once; a
+# scheduler that is slow every time fails too.
+check_rate()
+{
+	local rc
+	rate_once "$@"
+	rc=$?
+	[ $rc -eq 1 ] || return $rc
+	echo "# slow by more than 2%: measuring once more"
+	rate_once "$@"
 }
 
 check_rate 10000 50000
