@@ -82,6 +82,19 @@ results()
 	done | LC_ALL=C sort
 }
 
+# lab_counters: where the lab's network may have lost frames (a result
+# missing with the scan's counters exact): both veth ends, the backlogs,
+# the target's TCP.
+lab_counters()
+{
+	ip -n "$scan" -s link show ks0 | sed 's/^/# scan: /'
+	ip -n "$tgt" -s link show kt0 | sed 's/^/# target: /'
+	awk '{ printf "# softnet cpu%d: processed 0x%s dropped 0x%s squeezed 0x%s\n", NR - 1, $1, $2, $3 }' \
+		/proc/net/softnet_stat
+	ip netns exec "$tgt" nstat -az TcpOutRsts TcpExtTCPAbortOnData TcpExtListenDrops \
+		TcpExtListenOverflows TcpExtTCPBacklogDrop 2>/dev/null | sed 's/^/# target: /'
+}
+
 # exact FILES...: the results are the expected set, each line once
 exact()
 {
@@ -95,6 +108,7 @@ exact()
 		echo "# missing $(comm -23 "$dir/expected" "$got" | wc -l)," \
 			"extra $(comm -13 "$dir/expected" "$got" | wc -l);" \
 			"e.g. $(diff "$dir/expected" "$got" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
+		lab_counters
 		return 1
 	fi
 	echo "# $(wc -l <"$got") results: $(grep -c synack "$got") open, $(grep -c ',rst$' "$got") closed"
