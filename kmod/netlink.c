@@ -414,15 +414,17 @@ int kscan_nl_parse_start(struct genl_info *info, struct kscan_config *cfg)
 	}
 
 	cfg->rate = kscan_nl_get_u64(a[KSCAN_A_RATE], 0);
-	cfg->ttl = a[KSCAN_A_TTL] ? nla_get_u8(a[KSCAN_A_TTL]) : 255;
+	cfg->ttl = a[KSCAN_A_TTL] ? nla_get_u8(a[KSCAN_A_TTL]) :
+				    KSCAN_DEFAULT_TTL;
 	cfg->window = a[KSCAN_A_WINDOW] ? nla_get_u16(a[KSCAN_A_WINDOW]) :
-					  65535;
+					  KSCAN_DEFAULT_WINDOW;
 	cfg->tcp_options = kscan_nl_get_u32(a[KSCAN_A_TCP_OPTIONS],
 					    KSCAN_TCP_OPT_NONE);
 	memcpy(cfg->key, nla_data(a[KSCAN_A_KEY]), KSCAN_KEY_LEN);
 	cfg->xmit_mode = kscan_nl_get_u32(a[KSCAN_A_XMIT_MODE],
 					  KSCAN_XMIT_BURST);
-	cfg->burst = kscan_nl_get_u32(a[KSCAN_A_BURST], 32);
+	cfg->burst = kscan_nl_get_u32(a[KSCAN_A_BURST],
+				      KSCAN_DEFAULT_BURST);
 	/* 0: no budget; a budget above the shard's size is cut at START. */
 	cfg->max_packets = kscan_nl_get_u64(a[KSCAN_A_MAX_PACKETS], 0);
 	cfg->flags = kscan_nl_get_u32(a[KSCAN_A_FLAGS], 0);

@@ -357,15 +357,18 @@ bad:
 			      value);
 }
 
-/* Only kmod is built; the other TX engines are known but refused. */
+/* dpdk is a known name, not built yet: refused by name. */
 static int kscan_opt_engine(const struct kscan_cli_option *opt, void *cfg,
 			    const char *value, char *err, size_t errlen)
 {
+	u32 engine;
+
 	if (kscan_opt_choice(opt, cfg, value, err, errlen))
 		return -1;
-	if (*(u32 *)((char *)cfg + opt->offset) != KSCAN_ENGINE_KMOD)
+	engine = *(u32 *)((char *)cfg + opt->offset);
+	if (engine == KSCAN_ENGINE_DPDK)
 		return kscan_cli_fail(err, errlen,
-				      "afxdp/dpdk/afpacket TX engines are not built yet; use kmod");
+				      "the dpdk TX engine is not built yet; use auto, kmod, afxdp or afpacket");
 	return 0;
 }
 
@@ -404,8 +407,14 @@ static const char *const kscan_engine_names[] = {
 	[KSCAN_ENGINE_AFXDP] = "afxdp",
 	[KSCAN_ENGINE_DPDK] = "dpdk",
 	[KSCAN_ENGINE_AFPACKET] = "afpacket",
+	[KSCAN_ENGINE_AUTO] = "auto",
 	NULL,
 };
+
+const char *kscan_engine_name(u32 engine)
+{
+	return engine <= KSCAN_ENGINE_AUTO ? kscan_engine_names[engine] : "?";
+}
 
 static const char *const kscan_rx_names[] = {
 	[KSCAN_RX_AFXDP] = "afxdp",
@@ -556,12 +565,16 @@ static const struct kscan_cli_option kscan_start_options[] = {
 		  "blocklist (-b /dev/null: none)",
 	  .parse = kscan_opt_string, START_FIELD(blocklist_file),
 	  .expect = "a file name" },
-	{ .id = KSCAN_OPT_ENGINE, .name = "engine", .metavar = "kmod",
-	  .help = "TX engine: kmod (kscan.ko); afxdp, dpdk and afpacket are "
-		  "not built yet",
+	{ .id = KSCAN_OPT_ENGINE, .name = "engine",
+	  .metavar = "auto|kmod|afxdp|afpacket",
+	  .help = "TX engine: kmod (kscan.ko's threads), afxdp (AF_XDP from "
+		  "userspace), afpacket (AF_PACKET from userspace); auto "
+		  "(default): kmod when the module is loaded or loadable, "
+		  "else afxdp, else afpacket, with a warning naming the "
+		  "reason",
 	  .parse = kscan_opt_engine, START_FIELD(engine),
 	  .choices = kscan_engine_names,
-	  .expect = "kmod" },
+	  .expect = "auto, kmod, afxdp or afpacket" },
 	{ .id = KSCAN_OPT_RX, .name = "rx", .metavar = "afxdp|afpacket|none",
 	  .help = "RX engine (default afxdp, falling back to afpacket with a "
 		  "warning when AF_XDP cannot open); none: send only",
@@ -690,6 +703,52 @@ const struct kscan_cli_command kscan_status_command = {
 		       "and errors.",
 	.options = kscan_id_options,
 };
+
+#define DOCTOR_FIELD(f) .offset = offsetof(struct kscan_doctor_config, f), \
+			.size = sizeof(((struct kscan_doctor_config *)0)->f)
+
+static const struct kscan_cli_option kscan_doctor_options[] = {
+	{ .id = KSCAN_OPT_INTERFACE, .name = "interface", .short_name = 'i',
+	  .metavar = "IFACE",
+	  .help = "the device to check (default: the one of the default "
+		  "route)",
+	  .parse = kscan_opt_string, DOCTOR_FIELD(ifname),
+	  .expect = "an interface name" },
+	{ .id = KSCAN_OPT_JSON, .name = "json",
+	  .help = "one JSON object instead of lines",
+	  .parse = kscan_opt_flag, DOCTOR_FIELD(json) },
+	KSCAN_OPT_HELP_ENTRY,
+	{ 0 },
+};
+
+const struct kscan_cli_command kscan_doctor_command = {
+	.name = "doctor",
+	.synopsis = "doctor [-i IFACE] [--json]",
+	.description = "Say, for each TX engine, whether it can run on this "
+		       "host and device and why not: the module (loaded, "
+		       "loadable, DKMS), privileges, AF_XDP (which bind "
+		       "modes the device really takes: kscan's XDP program "
+		       "is attached for a moment to find out), AF_PACKET, "
+		       "DPDK; the device's driver, queues and MTU. Exit 0 "
+		       "when the engine --engine=auto would pick can run.",
+	.options = kscan_doctor_options,
+};
+
+int kscan_doctor_parse(int argc, char **argv, struct kscan_doctor_config *cfg,
+		       char *err, size_t errlen)
+{
+	int first_arg, ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ret = kscan_cli_parse(&kscan_doctor_command, argc, argv, cfg,
+			      cfg->given, &first_arg, err, errlen);
+	if (ret)
+		return ret;
+	if (first_arg != argc)
+		return kscan_cli_fail(err, errlen, "unexpected argument '%s'",
+				      argv[first_arg]);
+	return 0;
+}
 
 /* ---- the engine ---- */
 
@@ -865,7 +924,7 @@ void kscan_start_config_init(struct kscan_start_config *cfg)
 	cfg->probes = 1;
 	cfg->shards = 1;
 	cfg->sender_threads = 1;
-	cfg->engine = KSCAN_ENGINE_KMOD;
+	cfg->engine = KSCAN_ENGINE_AUTO;
 	cfg->rx = KSCAN_RX_AFXDP;
 	cfg->cooldown_s = KSCAN_DEFAULT_COOLDOWN_S;
 	cfg->output_file = "-";

@@ -67,18 +67,26 @@ enum kscan_opt_id {
 	KSCAN_OPT_DRYRUN,
 	KSCAN_OPT_QUIET,
 	KSCAN_OPT_VERBOSE,
+	KSCAN_OPT_JSON,
 	__KSCAN_OPT_MAX
 };
 
-/* TX engines; only kmod is built (the others are refused by name). */
+/*
+ * TX engines (user/tx.h); auto picks the first that can run. dpdk is a
+ * known name that this kscanctl refuses (not built yet).
+ */
 enum kscan_engine {
 	KSCAN_ENGINE_KMOD,
 	KSCAN_ENGINE_AFXDP,
 	KSCAN_ENGINE_DPDK,
 	KSCAN_ENGINE_AFPACKET,
+	KSCAN_ENGINE_AUTO,
 };
 
-/* RX engines (user/engine.h); none = send only. */
+/* "kmod", "auto", ...: the --engine name of @engine. */
+const char *kscan_engine_name(u32 engine);
+
+/* RX engines (user/rx.h); none = send only. */
 enum kscan_rx {
 	KSCAN_RX_AFXDP,
 	KSCAN_RX_AFPACKET,
@@ -158,6 +166,13 @@ struct kscan_id_config {
 	u32 scan_id;
 };
 
+/* kscanctl doctor */
+struct kscan_doctor_config {
+	bool given[__KSCAN_OPT_MAX];
+	const char *ifname;	/* NULL: the device of the default route */
+	bool json;
+};
+
 struct kscan_cli_option;
 struct kscan_config_file;
 
@@ -192,6 +207,7 @@ struct kscan_cli_command {
 extern const struct kscan_cli_command kscan_start_command;
 extern const struct kscan_cli_command kscan_stop_command;
 extern const struct kscan_cli_command kscan_status_command;
+extern const struct kscan_cli_command kscan_doctor_command;
 
 /*
  * Parse the options of @cmd from @argv (argv[0] is the command name) into
@@ -242,6 +258,10 @@ u64 kscan_bandwidth_to_pps(u64 bits_per_s, u32 frame_len);
 int kscan_id_parse(const struct kscan_cli_command *cmd, bool id_required,
 		   int argc, char **argv, struct kscan_id_config *cfg,
 		   char *err, size_t errlen);
+
+/* The options of doctor; 0, KSCAN_CLI_HELP, or -1 with @err. */
+int kscan_doctor_parse(int argc, char **argv, struct kscan_doctor_config *cfg,
+		       char *err, size_t errlen);
 
 /* Strict unsigned decimal within [min, max]. */
 int kscan_parse_uint(const char *text, u64 min, u64 max, u64 *value);

@@ -12,7 +12,9 @@
 #include <uapi/linux/kscan.h>
 
 #include "nl.h"
-#include "scan.h"
+#include "cmd.h"
+#include "doctor.h"
+#include "tx.h"
 
 struct kscan_subcommand {
 	const char *name;
@@ -107,6 +109,8 @@ static const struct kscan_subcommand kscan_subcommands[] = {
 	  "show one scan, or every scan of this network namespace" },
 	{ "version", kscan_cmd_version, "version",
 	  "print kscanctl's version and the loaded module's" },
+	{ "doctor", kscan_cmd_doctor, "doctor [-i IFACE] [--json]",
+	  "say which TX engines can run here, and why not" },
 	{ 0 },
 };
 

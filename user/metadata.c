@@ -121,8 +121,14 @@ void kscan_metadata_write(FILE *out, const struct kscan_metadata *m)
 	kscan_json_u64(out, "bandwidth_bps", cfg->bandwidth, &first);
 	kscan_json_u64(out, "max_targets", cfg->max_packets, &first);
 	kscan_json_u64(out, "sender_threads", cfg->nr_tx_queues, &first);
-	kscan_json_str(out, "engine", "kmod", &first);
+	/* which TX engine ran, which was asked for, why they differ */
+	kscan_json_str(out, "engine", m->engine, &first);
+	kscan_json_str(out, "engine_requested", m->engine_requested, &first);
+	kscan_json_str(out, "engine_fallback_reason", m->engine_fallback,
+		       &first);
+	kscan_json_str(out, "engine_mode", m->engine_mode, &first);
 	kscan_json_str(out, "rx", m->rx, &first);
+	kscan_json_str(out, "rx_mode", m->rx_stats.mode, &first);
 	kscan_json_str(out, "rx_fallback_reason", m->rx_fallback, &first);
 	kscan_json_bool(out, "send_rst", !cfg->no_rst, &first);
 	kscan_json_u64(out, "cooldown_s", cfg->cooldown_s, &first);

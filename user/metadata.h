@@ -11,8 +11,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "engine.h"
 #include "nl.h"
+#include "rx.h"
 #include "receiver.h"
 
 struct kscan_metadata {
@@ -22,7 +22,12 @@ struct kscan_metadata {
 	u64 nr_intervals;
 	const char *blocklist;
 	u64 seed;
-	u32 scan_id;
+	u32 scan_id;			/* kmod's; 0 for the others */
+	const char *engine;		/* the TX engine that ran */
+	const char *engine_requested;	/* --engine: "auto", "kmod", ... */
+	const char *engine_fallback;	/* why auto did not use a better
+					 * one, or NULL */
+	const char *engine_mode;	/* afxdp: how it binds, or NULL */
 	const char *rx;			/* the RX engine used, or "none" */
 	const char *rx_fallback;	/* why afxdp was not used, or NULL */
 	struct timespec start;		/* CLOCK_REALTIME */

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "dedup.h"
-#include "engine.h"
+#include "rx.h"
 #include "output.h"
 #include "validate.h"
 

@@ -28,7 +28,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
-#include "engine.h"
+#include "rx.h"
 #include "bpf/kscan_rx.h"
 
 #define AFP_BLOCK_SIZE (1u << 17) /* 128 KiB: ~700 replies a block */

@@ -22,6 +22,7 @@
  * plus the replies the program matched on a queue without a socket.
  */
 #include <dirent.h>
+#include <linux/if_link.h>
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
@@ -41,10 +42,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
-#include <xdp/xsk.h>
 
-#include "engine.h"
+#include "afxdp.h"
 #include "bpf/kscan_rx.h"
 #include "kscan/cookie.h"
 
@@ -52,43 +51,10 @@
 extern const unsigned char kscan_rx_bpf_obj[];
 extern const unsigned long kscan_rx_bpf_obj_size;
 
-#define AFXDP_FRAME_SIZE 2048u /* one Ethernet frame, no jumbo */
-#define AFXDP_RX_FRAMES_TOTAL 4096u /* spread over the queues ... */
-#define AFXDP_RX_FRAMES_MIN 256u /* ... but at least this per queue */
-#define AFXDP_RX_FRAMES_MAX 2048u
-#define AFXDP_TX_FRAMES 256u /* queue 0 only */
-#define AFXDP_BATCH 64u
-
-struct afxdp_queue {
-	struct xsk_socket *xsk;
-	struct xsk_umem *umem;
-	void *area;
-	size_t area_len;
-	struct xsk_ring_prod fq;
-	struct xsk_ring_cons cq;
-	struct xsk_ring_cons rx;
-	struct xsk_ring_prod tx; /* queue 0 only */
-	int fd;
-};
-
-struct afxdp {
-	struct bpf_object *obj;
-	struct xdp_program *prog;
-	enum xdp_attach_mode mode;
-	int ifindex;
-	char ifname[IF_NAMESIZE];
-	unsigned int nq;
-	unsigned int rx_frames; /* per queue; ring sizes too */
-	struct afxdp_queue *q;
-	struct pollfd *pfd;
-	int stats_fd;
-	int ncpus;
-	uint64_t *percpu; /* ncpus values, for reading stats */
-	uint64_t tx_free[AFXDP_TX_FRAMES]; /* free TX frame addresses */
-	unsigned int tx_nfree;
-	unsigned int next; /* queue to drain first */
-	bool verbose;
-	struct kscan_rx_stats st;
+const char *const afxdp_rung_names[__AFXDP_RUNG_MAX] = {
+	[AFXDP_RUNG_NATIVE_ZC] = "native zero-copy",
+	[AFXDP_RUNG_NATIVE_COPY] = "native copy",
+	[AFXDP_RUNG_SKB] = "SKB copy",
 };
 
 /* ---- the XDP program --------------------------------------------------- */
@@ -256,30 +222,50 @@ static unsigned int afxdp_rx_frames(unsigned int nq)
 	return n;
 }
 
-static int afxdp_queue_open(struct afxdp *s, unsigned int qid, char *err,
-			    size_t errlen)
+static uint32_t afxdp_pow2(uint32_t n)
 {
-	struct afxdp_queue *q = &s->q[qid];
-	unsigned int frames = s->rx_frames + (qid ? 0 : AFXDP_TX_FRAMES);
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/*
+ * The socket and UMEM of q[@idx], bound with @bind_flags (XDP_ZEROCOPY or
+ * XDP_COPY). Its frames: RX (receiving queues), RST (queue 0), TX engine
+ * (sending queues).
+ */
+static int afxdp_queue_open(struct afxdp *s, unsigned int idx,
+			    uint16_t bind_flags, char *err, size_t errlen)
+{
+	struct afxdp_queue *q = &s->q[idx];
+	unsigned int rx = q->receives ? s->rx_frames : 0;
+	unsigned int rst = q->receives && !q->qid ? AFXDP_RST_FRAMES : 0;
+	unsigned int txf = q->sends ? AFXDP_TX_ENGINE_FRAMES : 0;
+	unsigned int frames = rx + rst + txf;
 	struct xsk_umem_config ucfg = {
-		.fill_size = s->rx_frames,
-		.comp_size = AFXDP_TX_FRAMES,
+		/* a send-only socket fills nothing, but the ring must exist */
+		.fill_size = rx ? rx : 64,
+		.comp_size = afxdp_pow2(rst + txf ? rst + txf : 64),
 		.frame_size = AFXDP_FRAME_SIZE,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config xcfg = {
-		.rx_size = s->rx_frames,
-		.tx_size = AFXDP_TX_FRAMES,
+		.rx_size = rx ? rx : 64,
+		.tx_size = afxdp_pow2(rst ? rst : 64),
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = 0,
-		/* SKB mode can only copy; native lets the kernel choose. */
-		.bind_flags = XDP_USE_NEED_WAKEUP |
-			      (s->mode == XDP_MODE_SKB ? XDP_COPY : 0),
+		.bind_flags = XDP_USE_NEED_WAKEUP | bind_flags,
 	};
-	unsigned int i, idx;
+	struct xsk_socket_config tcfg = xcfg;
+	unsigned int i, at;
 	int ret;
 
 	q->fd = -1;
+	q->efd = -1;
+	q->has_tx = rst + txf > 0;
+	tcfg.tx_size = afxdp_pow2(txf ? txf : 64);
 	q->area_len = (size_t)frames * AFXDP_FRAME_SIZE;
 	q->area = mmap(NULL, q->area_len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -287,7 +273,7 @@ static int afxdp_queue_open(struct afxdp *s, unsigned int qid, char *err,
 		q->area = NULL;
 		ret = -errno;
 		snprintf(err, errlen, "cannot map %zu bytes for queue %u: %s",
-			 q->area_len, qid, strerror(-ret));
+			 q->area_len, q->qid, strerror(-ret));
 		return ret;
 	}
 	ret = xsk_umem__create(&q->umem, q->area, q->area_len, &q->fq, &q->cq,
@@ -295,43 +281,71 @@ static int afxdp_queue_open(struct afxdp *s, unsigned int qid, char *err,
 	if (ret) {
 		q->umem = NULL;
 		snprintf(err, errlen,
-			 "cannot register an AF_XDP UMEM (queue %u): %s%s", qid,
-			 strerror(-ret),
+			 "cannot register an AF_XDP UMEM (queue %u): %s%s",
+			 q->qid, strerror(-ret),
 			 ret == -EAFNOSUPPORT ?
 				 " (kernel without CONFIG_XDP_SOCKETS)" :
 				 "");
 		return ret;
 	}
-	ret = xsk_socket__create(&q->xsk, s->ifname, qid, q->umem, &q->rx,
-				 qid ? NULL : &q->tx, &xcfg);
-	if (ret) {
-		q->xsk = NULL;
-		snprintf(err, errlen,
-			 "cannot bind an AF_XDP socket to %s queue %u: %s",
-			 s->ifname, qid, strerror(-ret));
-		return ret;
+	/* The receiving socket (with the RST ring on queue 0), bound first. */
+	if (rx) {
+		ret = xsk_socket__create_shared(&q->xsk, s->ifname, q->qid,
+						q->umem, &q->rx,
+						rst ? &q->tx : NULL, &q->fq,
+						&q->cq, &xcfg);
+		if (ret) {
+			q->xsk = NULL;
+			goto bind_failed;
+		}
+		q->fd = xsk_socket__fd(q->xsk);
 	}
-	q->fd = xsk_socket__fd(q->xsk);
-
-	/* Every RX frame to the kernel. */
-	if (xsk_ring_prod__reserve(&q->fq, s->rx_frames, &idx) !=
-	    s->rx_frames) {
-		snprintf(err, errlen, "AF_XDP fill ring of queue %u too small",
-			 qid);
-		return -ENOSPC;
+	/* The TX engine's: alone, or a second one on the same UMEM. */
+	if (txf) {
+		ret = xsk_socket__create_shared(&q->txsk, s->ifname, q->qid,
+						q->umem, NULL, &q->etx, &q->fq,
+						&q->cq, &tcfg);
+		if (ret) {
+			q->txsk = NULL;
+			goto bind_failed;
+		}
+		q->efd = xsk_socket__fd(q->txsk);
 	}
-	for (i = 0; i < s->rx_frames; i++)
-		*xsk_ring_prod__fill_addr(&q->fq, idx + i) =
-			(uint64_t)i * AFXDP_FRAME_SIZE;
-	xsk_ring_prod__submit(&q->fq, s->rx_frames);
-
-	if (!qid) {
-		for (i = 0; i < AFXDP_TX_FRAMES; i++)
-			s->tx_free[i] =
-				(uint64_t)(s->rx_frames + i) * AFXDP_FRAME_SIZE;
-		s->tx_nfree = AFXDP_TX_FRAMES;
+	if (rx) {
+		/* Every RX frame to the kernel. */
+		if (xsk_ring_prod__reserve(&q->fq, rx, &at) != rx) {
+			snprintf(err, errlen,
+				 "AF_XDP fill ring of queue %u too small",
+				 q->qid);
+			return -ENOSPC;
+		}
+		for (i = 0; i < rx; i++)
+			*xsk_ring_prod__fill_addr(&q->fq, at + i) =
+				(uint64_t)i * AFXDP_FRAME_SIZE;
+		xsk_ring_prod__submit(&q->fq, rx);
 	}
-
+	q->rst_base = (uint64_t)rx * AFXDP_FRAME_SIZE;
+	if (rst) {
+		for (i = 0; i < rst; i++)
+			s->rst_free[i] = q->rst_base +
+					 (uint64_t)i * AFXDP_FRAME_SIZE;
+		s->rst_nfree = rst;
+	}
+	q->tx_base = (uint64_t)(rx + rst) * AFXDP_FRAME_SIZE;
+	q->tx_frames = txf;
+	if (txf) {
+		q->tx_free = calloc(txf, sizeof(*q->tx_free));
+		if (!q->tx_free) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		for (i = 0; i < txf; i++)
+			q->tx_free[i] = q->tx_base +
+					(uint64_t)i * AFXDP_FRAME_SIZE;
+		q->tx_nfree = txf;
+	}
+	if (!q->receives)
+		return 0;
 	ret = xsk_socket__update_xskmap(
 		q->xsk,
 		bpf_map__fd(bpf_object__find_map_by_name(s->obj, "xsks")));
@@ -339,47 +353,330 @@ static int afxdp_queue_open(struct afxdp *s, unsigned int qid, char *err,
 		snprintf(
 			err, errlen,
 			"cannot enter the socket of queue %u in the XSKMAP: %s",
-			qid, strerror(-ret));
+			q->qid, strerror(-ret));
 		return ret;
 	}
-	s->pfd[qid].fd = q->fd;
-	s->pfd[qid].events = POLLIN;
+	s->pfd[idx].fd = q->fd;
+	s->pfd[idx].events = POLLIN;
+	return 0;
+
+bind_failed:
+	snprintf(err, errlen, "cannot bind an AF_XDP socket to %s queue %u: %s%s",
+		 s->ifname, q->qid, strerror(-ret),
+		 ret == -EBUSY ? " (another AF_XDP socket holds it)" :
+		 ret == -EINVAL ? " (no such queue, or not in this mode)" :
+				  "");
+	return ret;
+}
+
+/* Delete the sockets and UMEMs (a failed rung's, or at the end). */
+static void afxdp_queues_close(struct afxdp *s)
+{
+	struct afxdp_queue *q;
+	unsigned int i;
+
+	for (i = 0; s->q && i < s->nr_queues; i++) {
+		q = &s->q[i];
+		if (q->txsk)
+			xsk_socket__delete(q->txsk);
+		if (q->xsk)
+			xsk_socket__delete(q->xsk);
+		if (q->umem)
+			xsk_umem__delete(q->umem);
+		if (q->area)
+			munmap(q->area, q->area_len);
+		free(q->tx_free);
+		q->xsk = NULL;
+		q->txsk = NULL;
+		q->efd = -1;
+		q->umem = NULL;
+		q->area = NULL;
+		q->tx_free = NULL;
+		/*
+		 * Fresh rings for the next rung: libxdp sets only some of a
+		 * ring's cached indexes (the fill ring's cached_prod stays),
+		 * so a reused struct would see the old rung's fill as full.
+		 */
+		memset(&q->fq, 0, sizeof(q->fq));
+		memset(&q->cq, 0, sizeof(q->cq));
+		memset(&q->rx, 0, sizeof(q->rx));
+		memset(&q->tx, 0, sizeof(q->tx));
+		memset(&q->etx, 0, sizeof(q->etx));
+		q->tx_nfree = 0;
+		q->fd = -1;
+		if (i < s->nq)
+			s->pfd[i].fd = -1;
+	}
+	s->rst_nfree = 0;
+}
+
+/*
+ * All sockets of a rung. A queue is released by the kernel shortly after
+ * its last socket closed (deferred work): a bind right after (the rung
+ * before, a kscanctl that just ended) may see EBUSY for a moment, so
+ * EBUSY is tried again for up to AFXDP_BUSY_RETRIES x 20 ms.
+ */
+#define AFXDP_BUSY_RETRIES 25
+
+static int afxdp_queues_open(struct afxdp *s, uint16_t bind_flags, char *err,
+			     size_t errlen)
+{
+	unsigned int i, tries = 0;
+	int ret;
+
+again:
+	for (i = 0; i < s->nr_queues; i++) {
+		ret = afxdp_queue_open(s, i, bind_flags, err, errlen);
+		if (ret) {
+			afxdp_queues_close(s);
+			if (ret == -EBUSY && ++tries < AFXDP_BUSY_RETRIES) {
+				usleep(20000);
+				goto again;
+			}
+			return ret;
+		}
+	}
 	return 0;
 }
 
-static void afxdp_close(void *state);
-
-static int afxdp_attach(struct afxdp *s, char *err, size_t errlen)
+const char *afxdp_mode_name(const struct afxdp *s)
 {
-	char native[160], skb[160];
+	if (s->receives)
+		return afxdp_rung_names[s->rung];
+	return s->rung == AFXDP_RUNG_NATIVE_ZC ? "zero-copy" : "copy";
+}
+
+/* Load the XDP program (fresh objects) and attach it in @mode. */
+static int afxdp_prog_attach(struct afxdp *s, const struct kscan_rx_config *cfg,
+			     enum xdp_attach_mode mode, char *err,
+			     size_t errlen)
+{
+	long perr;
 	int ret;
 
-	afxdp_lastlog[0] = '\0';
-	ret = xdp_program__attach(s->prog, s->ifindex, XDP_MODE_NATIVE, 0);
-	if (!ret) {
-		s->mode = XDP_MODE_NATIVE;
-		return 0;
+	s->obj = kscan_rx_bpf_open(cfg->sport_first, cfg->sport_last, cfg->key,
+				   cfg->probes, s->nq);
+	if (!s->obj) {
+		ret = -errno;
+		snprintf(err, errlen,
+			 "cannot open the built-in XDP program: %s",
+			 strerror(-ret));
+		return ret;
 	}
-	snprintf(native, sizeof(native), "%s%s%s", strerror(-ret),
-		 afxdp_lastlog[0] ? ": " : "", afxdp_lastlog);
+	s->prog = xdp_program__from_bpf_obj(s->obj, "xdp");
+	perr = libxdp_get_error(s->prog);
+	if (perr) {
+		s->prog = NULL;
+		ret = (int)perr;
+		snprintf(err, errlen, "libxdp refused the XDP program: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	afxdp_lastlog[0] = '\0';
+	ret = xdp_program__attach(s->prog, s->ifindex, mode, 0);
+	if (ret) {
+		snprintf(err, errlen, "cannot attach the XDP program: %s%s%s",
+			 strerror(-ret), afxdp_lastlog[0] ? ": " : "",
+			 afxdp_lastlog);
+		return ret;
+	}
+	s->mode = mode;
+	s->stats_fd = bpf_map__fd(
+		bpf_object__find_map_by_name(s->obj, "kscan_rx_stats"));
+	return 0;
+}
 
-	afxdp_lastlog[0] = '\0';
-	ret = xdp_program__attach(s->prog, s->ifindex, XDP_MODE_SKB, 0);
-	if (!ret) {
-		s->mode = XDP_MODE_SKB;
-		if (s->verbose)
-			fprintf(stderr,
-				"afxdp: native XDP refused on %s (%s); using SKB mode\n",
-				s->ifname, native);
-		return 0;
+/*
+ * Detach our program. Attached directly (no dispatcher: no bpffs, as under
+ * `ip netns exec`), libbpf detaches exactly it (XDP_FLAGS_REPLACE with its
+ * fd): libxdp 1.3.1's detach leaks a program fd on every call (its
+ * multiprog lookup dups the fd and keeps the original; fixed upstream in
+ * xdp-tools 48ad94b), which a process that sets up again and again would
+ * pile up. Behind a dispatcher, libxdp's detach it is.
+ */
+static int afxdp_prog_detach(struct afxdp *s)
+{
+	__u32 flags = s->mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE :
+						XDP_FLAGS_DRV_MODE;
+	__u32 id = 0;
+
+	if (!bpf_xdp_query_id(s->ifindex, (int)flags, &id) &&
+	    id == xdp_program__id(s->prog)) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts,
+			    .old_prog_fd = xdp_program__fd(s->prog));
+
+		return bpf_xdp_detach(s->ifindex, flags | XDP_FLAGS_REPLACE,
+				      &opts);
 	}
-	snprintf(skb, sizeof(skb), "%s%s%s", strerror(-ret),
-		 afxdp_lastlog[0] ? ": " : "", afxdp_lastlog);
-	snprintf(
-		err, errlen,
-		"cannot attach the XDP program to %s (native mode: %s; SKB mode: %s)",
-		s->ifname, native, skb);
-	return ret;
+	return xdp_program__detach(s->prog, s->ifindex, s->mode, 0);
+}
+
+/* Detach and close the program; quietly if it was never attached. */
+static void afxdp_prog_close(struct afxdp *s)
+{
+	if (s->prog && s->mode != XDP_MODE_UNSPEC && afxdp_prog_detach(s))
+		fprintf(stderr,
+			"afxdp: %s: cannot detach the XDP program (%s); it passes every frame now, 'xdp-loader unload %s --all' removes it\n",
+			s->ifname, afxdp_lastlog[0] ? afxdp_lastlog : "?",
+			s->ifname);
+	if (s->prog)
+		xdp_program__close(s->prog);
+	if (s->obj)
+		bpf_object__close(s->obj); /* libxdp leaves ours to us */
+	s->prog = NULL;
+	s->obj = NULL;
+	s->mode = XDP_MODE_UNSPEC;
+	s->stats_fd = -1;
+}
+
+/* One rung of the ladder, built from nothing; torn down if it fails. */
+static int afxdp_rung_open(struct afxdp *s, const struct kscan_rx_config *cfg,
+			   enum afxdp_rung rung, char *err, size_t errlen)
+{
+	uint16_t bind = rung == AFXDP_RUNG_NATIVE_ZC ? XDP_ZEROCOPY : XDP_COPY;
+	enum xdp_attach_mode mode = rung == AFXDP_RUNG_SKB ? XDP_MODE_SKB :
+							    XDP_MODE_NATIVE;
+	int ret;
+
+	/* native copy keeps the native program of the zero-copy rung */
+	if (s->receives && (!s->prog || s->mode != mode)) {
+		afxdp_prog_close(s);
+		ret = afxdp_prog_attach(s, cfg, mode, err, errlen);
+		if (ret) {
+			afxdp_prog_close(s);
+			return ret;
+		}
+	}
+	ret = afxdp_queues_open(s, bind, err, errlen);
+	if (ret)
+		return ret;
+	s->rung = rung;
+	return 0;
+}
+
+/*
+ * The queues: RX queues 0..nq-1 (receiving, and sending when the TX
+ * engine asks for them), then the TX engine's queues that do not receive.
+ */
+static int afxdp_layout(struct afxdp *s, const struct afxdp_tx_request *tx)
+{
+	unsigned int i, j, n = s->receives ? s->nq : 0;
+
+	s->nr_queues = n;
+	for (i = 0; tx && i < tx->nr_queues; i++)
+		if (!s->receives || tx->queues[i] >= s->nq)
+			s->nr_queues++;
+	s->q = calloc(s->nr_queues ? s->nr_queues : 1, sizeof(*s->q));
+	s->pfd = calloc(s->nq, sizeof(*s->pfd));
+	s->tx_index = calloc(tx && tx->nr_queues ? tx->nr_queues : 1,
+			     sizeof(*s->tx_index));
+	if (!s->q || !s->pfd || !s->tx_index)
+		return -ENOMEM;
+	for (i = 0; i < s->nq; i++)
+		s->pfd[i].fd = -1;
+	for (i = 0; i < s->nr_queues; i++) {
+		s->q[i].fd = -1;
+		s->q[i].efd = -1;
+		if (pthread_mutex_init(&s->q[i].tx_lock, NULL))
+			return -ENOMEM;
+		s->q[i].lock_init = true;
+	}
+	for (i = 0; i < n; i++) {
+		s->q[i].qid = i;
+		s->q[i].receives = true;
+	}
+	for (i = 0; tx && i < tx->nr_queues; i++) {
+		if (s->receives && tx->queues[i] < s->nq) {
+			j = tx->queues[i];
+		} else {
+			j = n++;
+			s->q[j].qid = tx->queues[i];
+		}
+		s->q[j].sends = true;
+		s->tx_index[i] = j;
+	}
+	s->nr_tx = tx ? tx->nr_queues : 0;
+	return 0;
+}
+
+int afxdp_setup(const struct kscan_rx_config *cfg,
+		const struct afxdp_tx_request *tx, struct afxdp **state,
+		char *err, size_t errlen)
+{
+	char why[__AFXDP_RUNG_MAX][200], one[200];
+	enum afxdp_rung rung, first, last;
+	struct afxdp *s;
+	size_t used = 0;
+	int ret;
+
+	*state = NULL;
+	ret = kscan_rx_check_config(cfg, "AF_XDP", err, errlen);
+	if (ret < 0)
+		return ret;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	s->stats_fd = -1;
+	s->mode = XDP_MODE_UNSPEC;
+	s->verbose = cfg->verbose;
+	s->receives = !tx || tx->receive;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname);
+	s->ifindex = ret;
+	s->nq = s->receives ? afxdp_rx_queues(s->ifname) : 0;
+	s->rx_frames = s->nq ? afxdp_rx_frames(s->nq) : 0;
+
+	afxdp_log_begin(cfg->verbose);
+	ret = afxdp_layout(s, tx);
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus > 0)
+		s->percpu = calloc(s->ncpus, sizeof(*s->percpu));
+	if (ret || !s->percpu) {
+		ret = s->ncpus < 0 ? s->ncpus : -ENOMEM;
+		snprintf(err, errlen, "cannot set up AF_XDP: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	/* A send-only setup has no program: no SKB rung of its own. */
+	first = AFXDP_RUNG_NATIVE_ZC;
+	last = s->receives ? AFXDP_RUNG_SKB : AFXDP_RUNG_NATIVE_COPY;
+	if (tx && tx->one_rung)
+		first = last = tx->rung;
+	for (rung = first; rung <= last; rung++) {
+		ret = afxdp_rung_open(s, cfg, rung, one, sizeof(one));
+		if (!ret)
+			break;
+		snprintf(why[rung], sizeof(why[rung]), "%s", one);
+		if (s->verbose)
+			fprintf(stderr, "afxdp: %s: %s refused: %s\n",
+				s->ifname, afxdp_rung_names[rung], one);
+	}
+	if (ret) {
+		afxdp_prog_close(s);
+		for (rung = first; rung <= last && used < errlen; rung++)
+			used += (size_t)snprintf(
+				err + used, used < errlen ? errlen - used : 0,
+				"%s%s: %s", rung != first ? "; " : "",
+				s->receives ? afxdp_rung_names[rung] :
+				rung == AFXDP_RUNG_NATIVE_ZC ? "zero-copy" :
+							      "copy",
+				why[rung]);
+		goto fail;
+	}
+	afxdp_log_end();
+	if (s->verbose)
+		fprintf(stderr,
+			"afxdp: %s: %s, %u RX queue%s (%u frames each), %u sending\n",
+			s->ifname, afxdp_mode_name(s), s->nq,
+			s->nq == 1 ? "" : "s", s->rx_frames, s->nr_tx);
+	*state = s;
+	return 0;
+
+fail:
+	afxdp_log_end();
+	afxdp_teardown(s);
+	return ret < 0 ? ret : -EINVAL;
 }
 
 /* ---- programs left by a killed kscanctl -------------------------------- */
@@ -538,105 +835,35 @@ int kscan_rx_remove_stale(const char *ifname)
 static int afxdp_open(const struct kscan_rx_config *cfg, void **state,
 		      char *err, size_t errlen)
 {
-	struct afxdp *s;
-	unsigned int i;
-	long perr;
-	int ret;
-
-	*state = NULL;
-	ret = kscan_rx_check_config(cfg, "AF_XDP", err, errlen);
-	if (ret < 0)
-		return ret;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	s->stats_fd = -1;
-	s->verbose = cfg->verbose;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->ifname);
-	s->ifindex = ret;
-	s->nq = afxdp_rx_queues(s->ifname);
-	s->rx_frames = afxdp_rx_frames(s->nq);
-
-	afxdp_log_begin(cfg->verbose);
-
-	s->q = calloc(s->nq, sizeof(*s->q));
-	s->pfd = calloc(s->nq, sizeof(*s->pfd));
-	s->ncpus = libbpf_num_possible_cpus();
-	if (s->ncpus > 0)
-		s->percpu = calloc(s->ncpus, sizeof(*s->percpu));
-	if (!s->q || !s->pfd || !s->percpu) {
-		ret = s->ncpus < 0 ? s->ncpus : -ENOMEM;
-		snprintf(err, errlen, "cannot set up AF_XDP: %s",
-			 strerror(-ret));
-		goto fail;
-	}
-	for (i = 0; i < s->nq; i++)
-		s->q[i].fd = -1;
-
-	s->obj = kscan_rx_bpf_open(cfg->sport_first, cfg->sport_last, cfg->key,
-				   cfg->probes, s->nq);
-	if (!s->obj) {
-		ret = -errno;
-		snprintf(err, errlen,
-			 "cannot open the built-in XDP program: %s",
-			 strerror(-ret));
-		goto fail;
-	}
-	s->prog = xdp_program__from_bpf_obj(s->obj, "xdp");
-	perr = libxdp_get_error(s->prog);
-	if (perr) {
-		s->prog = NULL;
-		ret = (int)perr;
-		snprintf(err, errlen, "libxdp refused the XDP program: %s",
-			 strerror(-ret));
-		goto fail;
-	}
-	ret = afxdp_attach(s, err, errlen);
-	if (ret) {
-		s->mode = XDP_MODE_UNSPEC;
-		goto fail;
-	}
-	s->stats_fd = bpf_map__fd(
-		bpf_object__find_map_by_name(s->obj, "kscan_rx_stats"));
-
-	for (i = 0; i < s->nq; i++) {
-		ret = afxdp_queue_open(s, i, err, errlen);
-		if (ret)
-			goto fail;
-	}
-	afxdp_log_end();
-	if (s->verbose)
-		fprintf(stderr,
-			"afxdp: %s: XDP program attached in %s mode, %u RX queue%s, %u frames each\n",
-			s->ifname,
-			s->mode == XDP_MODE_NATIVE ? "native" : "SKB", s->nq,
-			s->nq == 1 ? "" : "s", s->rx_frames);
-	*state = s;
-	return 0;
-
-fail:
-	afxdp_log_end();
-	afxdp_close(s);
-	return ret < 0 ? ret : -EINVAL;
+	return afxdp_setup(cfg, NULL, (struct afxdp **)state, err, errlen);
 }
 
 /* ---- receive and send -------------------------------------------------- */
 
-/* Completed TX frames back to the free list. */
-static void afxdp_reclaim(struct afxdp *s)
+void afxdp_reclaim_locked(struct afxdp *s, struct afxdp_queue *q)
 {
-	struct afxdp_queue *q = &s->q[0];
-	unsigned int n, i;
+	unsigned int n, i, tx = 0;
+	uint64_t addr;
 	uint32_t idx;
 
-	n = xsk_ring_cons__peek(&q->cq, AFXDP_TX_FRAMES, &idx);
-	for (i = 0; i < n && s->tx_nfree < AFXDP_TX_FRAMES; i++)
-		s->tx_free[s->tx_nfree++] =
-			*xsk_ring_cons__comp_addr(&q->cq, idx + i);
+	if (!q->has_tx)
+		return;
+	n = xsk_ring_cons__peek(&q->cq, q->cq.size, &idx);
+	for (i = 0; i < n; i++) {
+		addr = *xsk_ring_cons__comp_addr(&q->cq, idx + i);
+		if (q->tx_frames && addr >= q->tx_base) {
+			if (q->tx_nfree < q->tx_frames)
+				q->tx_free[q->tx_nfree++] = addr;
+			tx++;
+		} else if (s->rst_nfree < AFXDP_RST_FRAMES) {
+			s->rst_free[s->rst_nfree++] = addr;
+		}
+	}
 	if (n)
 		xsk_ring_cons__release(&q->cq, n);
+	if (tx)
+		atomic_fetch_add_explicit(&q->tx_completed, tx,
+					  memory_order_relaxed);
 }
 
 /* Up to AFXDP_BATCH frames of one queue to @fn, their frames refilled. */
@@ -692,7 +919,6 @@ static int afxdp_poll(void *state, int timeout_ms, kscan_rx_frame_fn fn,
 	struct afxdp *s = state;
 	int n;
 
-	afxdp_reclaim(s);
 	n = afxdp_drain(s, fn, arg);
 	if (n)
 		return n;
@@ -712,25 +938,29 @@ static int afxdp_send(void *state, const uint8_t *frame, size_t len)
 	uint64_t addr;
 	uint32_t idx;
 
-	if (len < 14 || len > AFXDP_FRAME_SIZE) {
+	if (len < 14 || len > AFXDP_FRAME_SIZE || !s->receives) {
 		s->st.send_errors++;
 		return -EINVAL;
 	}
-	afxdp_reclaim(s);
-	if (!s->tx_nfree || xsk_ring_prod__reserve(&q->tx, 1, &idx) != 1) {
+	/* the TX engine's thread may be sending on queue 0 too */
+	pthread_mutex_lock(&q->tx_lock);
+	afxdp_reclaim_locked(s, q);
+	if (!s->rst_nfree || xsk_ring_prod__reserve(&q->tx, 1, &idx) != 1) {
 		/* Ring full: push what is queued, report back-pressure. */
+		pthread_mutex_unlock(&q->tx_lock);
 		sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
 		s->st.send_errors++;
 		return -ENOBUFS;
 	}
-	addr = s->tx_free[--s->tx_nfree];
+	addr = s->rst_free[--s->rst_nfree];
 	memcpy(xsk_umem__get_data(q->area, addr), frame, len);
 	d = xsk_ring_prod__tx_desc(&q->tx, idx);
 	d->addr = addr;
 	d->len = len;
 	xsk_ring_prod__submit(&q->tx, 1);
+	pthread_mutex_unlock(&q->tx_lock);
 	/* Copy mode transmits in sendto(); transient errors keep the frame
-	 * queued for the next kick. */
+	 * queued for the next kick. The kernel serialises kicks. */
 	if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
 	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
 	    errno != ENETDOWN) {
@@ -780,13 +1010,12 @@ static void afxdp_stats(void *state, struct kscan_rx_stats *stats)
 	}
 	drops += afxdp_prog_stat(s, KSCAN_RX_STAT_NO_SOCKET);
 	s->st.kernel_drops = drops;
+	s->st.mode = afxdp_mode_name(s);
 	*stats = s->st;
 }
 
-static void afxdp_close(void *state)
+void afxdp_teardown(struct afxdp *s)
 {
-	struct afxdp *s = state;
-	struct afxdp_queue *q;
 	unsigned int i;
 
 	if (!s)
@@ -803,35 +1032,43 @@ static void afxdp_close(void *state)
 				s, KSCAN_RX_STAT_COOKIE),
 			(unsigned long long)afxdp_prog_stat(
 				s, KSCAN_RX_STAT_NO_SOCKET));
+	for (i = 0; s->verbose && s->q && i < s->nq; i++) {
+		struct xdp_statistics xs;
+		socklen_t len = sizeof(xs);
+
+		memset(&xs, 0, sizeof(xs));
+		if (s->q[i].fd >= 0 &&
+		    !getsockopt(s->q[i].fd, SOL_XDP, XDP_STATISTICS, &xs, &len))
+			fprintf(stderr,
+				"afxdp: %s queue %u: rx_dropped %llu, rx_ring_full %llu, fill ring empty %llu, rx_invalid %llu, tx_invalid %llu\n",
+				s->ifname, s->q[i].qid,
+				(unsigned long long)xs.rx_dropped,
+				(unsigned long long)xs.rx_ring_full,
+				(unsigned long long)xs.rx_fill_ring_empty_descs,
+				(unsigned long long)xs.rx_invalid_descs,
+				(unsigned long long)xs.tx_invalid_descs);
+	}
 	/*
 	 * Stop redirecting first, then take the sockets down. libxdp may
 	 * build a new dispatcher for the programs that stay: quietly.
 	 */
 	afxdp_log_begin(s->verbose);
-	if (s->prog && s->mode != XDP_MODE_UNSPEC &&
-	    xdp_program__detach(s->prog, s->ifindex, s->mode, 0))
-		fprintf(stderr,
-			"afxdp: %s: cannot detach the XDP program (%s); it passes every frame now, 'xdp-loader unload %s --all' removes it\n",
-			s->ifname, afxdp_lastlog[0] ? afxdp_lastlog : "?",
-			s->ifname);
-	for (i = 0; s->q && i < s->nq; i++) {
-		q = &s->q[i];
-		if (q->xsk)
-			xsk_socket__delete(q->xsk);
-		if (q->umem)
-			xsk_umem__delete(q->umem);
-		if (q->area)
-			munmap(q->area, q->area_len);
-	}
-	if (s->prog)
-		xdp_program__close(s->prog);
-	if (s->obj)
-		bpf_object__close(s->obj); /* libxdp leaves ours to us */
+	afxdp_prog_close(s);
+	afxdp_queues_close(s);
 	afxdp_log_end();
+	for (i = 0; s->q && i < s->nr_queues; i++)
+		if (s->q[i].lock_init)
+			pthread_mutex_destroy(&s->q[i].tx_lock);
 	free(s->percpu);
 	free(s->pfd);
+	free(s->tx_index);
 	free(s->q);
 	free(s);
+}
+
+static void afxdp_close(void *state)
+{
+	afxdp_teardown(state);
 }
 
 const struct kscan_rx_ops kscan_rx_afxdp = {

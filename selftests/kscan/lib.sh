@@ -270,12 +270,13 @@ kscan_threads()
 
 KSCAN_PCAP_CHECK=${KSCAN_PCAP_CHECK:-$KSCAN_ROOT/build/tests/tools/kscan-pcap-check}
 
-# capture_start NS DEV FILE: tcpdump of the SYNs arriving on DEV in NS.
+# capture_start NS DEV FILE [FILTER]: tcpdump of the SYNs arriving on DEV
+# in NS (those FILTER also matches: rate tests sample the wire with one).
 capture_start()
 {
-	local ns=$1 dev=$2 file=$3 i
+	local ns=$1 dev=$2 file=$3 filter=${4:+ and ($4)} i
 	ip netns exec "$ns" tcpdump -i "$dev" -nn -U --immediate-mode -B 32768 -w "$file" \
-		'tcp[tcpflags] & tcp-syn != 0' 2>"$file.log" &
+		"tcp[tcpflags] & tcp-syn != 0$filter" 2>"$file.log" &
 	_capture_pid=$! _capture_file=$file
 	defer kill "$_capture_pid"
 	# Bounded wait until tcpdump listens.

@@ -305,13 +305,16 @@ sed 's/^/# /' "$dir/nodev.out"
 [ $rc -eq 2 ] && grep -q '^open: -19: no interface nosuch0' "$dir/nodev.out"
 log_test $? "afxdp on a missing interface: -ENODEV with the reason"
 
-# A device without native XDP (dummy): SKB mode, said with -v.
+# A device without native XDP (dummy): the bind ladder ends on SKB copy
+# (native zero-copy and native copy refused), said with -v.
 ip -n "$scan" link add name kd0 type dummy && ip -n "$scan" link set kd0 up
 ip netns exec "$scan" "$KSCAN_RX_PROBE" --rx afxdp -i kd0 --sport 40000-40999 \
 	--duration-ms 200 -v >"$dir/skb.out" 2>&1
 rc=$?
 grep -v '^afxdp: libbpf\|^afxdp: libxdp' "$dir/skb.out" | sed 's/^/# /'
-[ $rc -eq 0 ] && grep -q 'attached in SKB mode' "$dir/skb.out" &&
+[ $rc -eq 0 ] && grep -q 'kd0: native zero-copy refused' "$dir/skb.out" &&
+	grep -q 'kd0: native copy refused' "$dir/skb.out" &&
+	grep -q 'kd0: SKB copy, 1 RX queue' "$dir/skb.out" &&
 	! ip -n "$scan" -d link show kd0 | grep -q 'prog/xdp'
 log_test $? "afxdp on a device without native XDP: SKB mode, then detached"
 
@@ -324,7 +327,7 @@ if ip -n "$scan" link set dev ks0 xdpgeneric obj "$KSCAN_RX_BPF_OBJ" sec xdp \
 		--sport 40000-40999 >"$dir/busy.out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$dir/busy.out"
-	[ $rc -eq 2 ] && grep -q '^open: -[0-9]*: cannot attach the XDP program to ks0 (native mode: .*; SKB mode: .*)' "$dir/busy.out"
+	[ $rc -eq 2 ] && grep -q '^open: -[0-9]*: native zero-copy: cannot attach the XDP program: .*; native copy: cannot attach the XDP program: .*; SKB copy: cannot attach the XDP program: .*' "$dir/busy.out"
 	log_test $? "afxdp refused by a foreign XDP program: the reason"
 	probe_start fallback afpacket && scan && probe_stop && exact fallback
 	log_test $? "afpacket on the same device: exactly the 48"

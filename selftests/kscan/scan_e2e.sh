@@ -7,10 +7,13 @@
 # `kscanctl start` over the 65536 probes of 198.18.0.0/20 x 16 ports, with
 # -i/-S/-G taken from the route and neighbour tables, must report exactly
 # the open set and exactly the closed set: no miss, no extra, no duplicate.
-# The same with the default RX engine, --rx=afpacket, two shards (union
-# exact, no overlap), -P 2; zmap finds the same open set on one port;
-# SIGINT mid-scan flushes everything and leaves the scan aborted/stopped;
-# malformed options exit 2 naming the flag.
+# The same with the default RX engine, --rx=afpacket, the afpacket and
+# afxdp TX engines (with either RX engine), two shards (union exact, no overlap),
+# -P 2; every case asserts from the metadata which TX and RX engine ran, so
+# that a silent fallback fails it. zmap finds the same open set on one
+# port; SIGINT mid-scan flushes everything, leaves the scan aborted/stopped
+# and reports exactly the replies to the probes it sent (the first "sent"
+# probes of --dryrun, one thread); malformed options exit 2 naming the flag.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -25,7 +28,10 @@ PORT_LIST=22,80,443,8000,8001,8002,8003,8004,8005,8006,8007,8008,8009,8010,8011,
 RATE=${KSCAN_E2E_RATE:-10000}
 
 setup_ns scan tgt
-ip link add name ks0 netns "$scan" type veth peer name kt0 netns "$tgt"
+# Two queues on both ends: native XDP on a veth needs as many RX queues as
+# its peer has TX queues.
+ip link add name ks0 numtxqueues 2 numrxqueues 2 netns "$scan" type veth \
+	peer name kt0 numtxqueues 2 numrxqueues 2 netns "$tgt"
 ip -n "$scan" addr add 198.19.0.1/24 dev ks0
 ip -n "$tgt" addr add 198.19.0.2/24 dev kt0
 ip -n "$scan" link set ks0 up
@@ -121,7 +127,16 @@ meta()
 		"$dir/$1.json" "$2"
 }
 
-scan default && exact "$dir/default.csv" &&
+# engines NAME TX RX: the metadata says TX sent and RX received
+engines()
+{
+	local tx rx
+	tx=$(meta "$1" engine) rx=$(meta "$1" rx)
+	[ "$tx" = "$2" ] && [ "$rx" = "$3" ] ||
+		{ echo "# $1: ran with engine $tx, rx $rx; expected $2, $3"; return 1; }
+}
+
+scan default && exact "$dir/default.csv" && engines default kmod afxdp &&
 	[ "$(meta default sent)" -eq 65536 ] &&
 	[ "$(meta default valid)" -eq $((n_open + n_closed)) ]
 log_test $? "65536 probes, route defaults: exactly the open and closed sets"
@@ -129,16 +144,34 @@ grep -q "from the route to 198.18.0.0: -i ks0 -S 198.19.0.1 -G" \
 	"$dir/default.err"
 log_test $? "-i/-S/-G from the route and the neighbour table"
 
-scan afpacket --rx=afpacket && exact "$dir/afpacket.csv"
+scan afpacket --rx=afpacket && exact "$dir/afpacket.csv" &&
+	engines afpacket kmod afpacket
 log_test $? "--rx=afpacket: exactly the open and closed sets"
+
+scan txafp --engine=afpacket && exact "$dir/txafp.csv" &&
+	engines txafp afpacket afxdp && [ "$(meta txafp sent)" -eq 65536 ]
+log_test $? "--engine=afpacket: exactly the open and closed sets"
+
+scan txafp2 --engine=afpacket -T 2 --rx=afpacket && exact "$dir/txafp2.csv" &&
+	engines txafp2 afpacket afpacket && [ "$(meta txafp2 sent)" -eq 65536 ]
+log_test $? "--engine=afpacket -T 2 --rx=afpacket: exactly the open and closed sets"
+
+scan txafx --engine=afxdp && exact "$dir/txafx.csv" &&
+	engines txafx afxdp afxdp && [ "$(meta txafx sent)" -eq 65536 ]
+log_test $? "--engine=afxdp (its sockets receive too): exactly the open and closed sets"
+
+scan txafx2 --engine=afxdp -T 2 --rx=afpacket && exact "$dir/txafx2.csv" &&
+	engines txafx2 afxdp afpacket && [ "$(meta txafx2 sent)" -eq 65536 ]
+log_test $? "--engine=afxdp -T 2 --rx=afpacket: exactly the open and closed sets"
 
 scan shard0 --rx=afpacket --shards 2 --shard 0 --seed 77 &&
 	scan shard1 --rx=afpacket --shards 2 --shard 1 --seed 77 &&
 	exact "$dir/shard0.csv" "$dir/shard1.csv" &&
+	engines shard0 kmod afpacket && engines shard1 kmod afpacket &&
 	[ $(($(meta shard0 sent) + $(meta shard1 sent))) -eq 65536 ]
 log_test $? "two shards: union exact, no overlap"
 
-scan probes2 -P 2 && exact "$dir/probes2.csv" &&
+scan probes2 -P 2 && exact "$dir/probes2.csv" && engines probes2 kmod afxdp &&
 	[ "$(meta probes2 sent)" -eq 131072 ] &&
 	[ "$(meta probes2 duplicates)" -ge $((n_open + n_closed)) ]
 log_test $? "-P 2: exact, every second answer counted as a duplicate"
@@ -181,27 +214,55 @@ else
 	log_test $ksft_skip "zmap cross-check (zmap not installed)"
 fi
 
-# SIGINT mid-scan: a slow scan, interrupted after 3 s.
-ip netns exec "$scan" "$KSCANCTL" start "${common[@]}" -r 2000 \
-	-o "$dir/int.csv" -m "$dir/int.json" 2>"$dir/int.err" &
-pid=$!
-sleep 3
-kill -INT "$pid"
-wait "$pid"
-rc=$?
-sed 's/^/# /' "$dir/int.err" | grep -v '^# kscan: ' | tail -n 5
-id=$(meta int scan_id)
-status=$(ip netns exec "$scan" "$KSCANCTL" status "$id")
-echo "$status" | sed 's/^/# /'
-results "$dir/int.csv" >"$dir/int.got"
-[ $rc -eq 0 ] && [ "$(meta int interrupted)" = True ] &&
-	[ "$(meta int state)" = aborted ] && [ "$(meta int reason)" = stopped ] &&
-	[ "$(meta int sent)" -lt 65536 ] &&
-	[ "$(meta int valid)" -eq "$(wc -l <"$dir/int.got")" ] &&
-	[ -s "$dir/int.got" ] && [ -z "$(uniq -d "$dir/int.got")" ] &&
-	[ -z "$(comm -13 "$dir/expected" "$dir/int.got")" ] &&
+# SIGINT mid-scan: a slow scan of one thread, interrupted after 3 s. It
+# sent the first "sent" probes of --dryrun (same seed and key): the results
+# are exactly the expected answers of those.
+interrupted()
+{
+	local name=$1 engine=$2 pid rc id status sent
+	shift 2
+	local args=("${common[@]}" --engine="$engine" -r 2000 --seed 4242
+		--key 0123456789abcdef0123456789abcdef)
+	ip netns exec "$scan" "$KSCANCTL" start "${args[@]}" \
+		-o "$dir/$name.csv" -m "$dir/$name.json" 2>"$dir/$name.err" &
+	pid=$!
+	sleep 3
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	sed 's/^/# /' "$dir/$name.err" | grep -v '^# kscan: ' | tail -n 5
+	results "$dir/$name.csv" >"$dir/$name.got"
+	sent=$(meta "$name" sent)
+	ip netns exec "$scan" "$KSCANCTL" start "${args[@]}" --dryrun \
+		-S 198.19.0.1 | head -n "$sent" | awk '{ print $3 "," $4 }' >"$dir/$name.sent"
+	# the expected answers of the probes sent
+	awk -F, 'NR == FNR { sent[$0]; next } ($1 "," $2) in sent' \
+		"$dir/$name.sent" "$dir/expected" | LC_ALL=C sort >"$dir/$name.want"
+	echo "# $name: sent $sent, $(wc -l <"$dir/$name.got") results," \
+		"$(wc -l <"$dir/$name.want") expected for the probes sent"
+	[ $rc -eq 0 ] && [ "$(meta "$name" interrupted)" = True ] &&
+		engines "$name" "$engine" afxdp &&
+		[ "$(meta "$name" state)" = aborted ] &&
+		[ "$(meta "$name" reason)" = stopped ] &&
+		[ "$sent" -gt 0 ] && [ "$sent" -lt 65536 ] &&
+		[ "$(meta "$name" valid)" -eq "$(wc -l <"$dir/$name.got")" ] &&
+		[ -z "$(uniq -d "$dir/$name.got")" ] &&
+		cmp -s "$dir/$name.got" "$dir/$name.want" || return 1
+	[ "$engine" = kmod ] || return 0
+	id=$(meta "$name" scan_id)
+	status=$(ip netns exec "$scan" "$KSCANCTL" status "$id")
+	echo "$status" | sed 's/^/# /'
 	grep -Eq "^$id +ks0 +aborted +stopped" <<<"$status"
-log_test $? "SIGINT: exit 0, results flushed and valid, metadata, scan aborted/stopped"
+}
+
+interrupted int kmod
+log_test $? "SIGINT (kmod): exit 0, exactly the replies to the probes sent, scan aborted/stopped"
+
+interrupted intafp afpacket
+log_test $? "SIGINT (afpacket): exit 0, exactly the replies to the probes sent"
+
+interrupted intafx afxdp
+log_test $? "SIGINT (afxdp): exit 0, exactly the replies to the probes sent"
 
 # Malformed input: exit 2 and a message naming the flag.
 bad()

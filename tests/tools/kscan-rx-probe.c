@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine.h"
+#include "rx.h"
 #include "kscan/csum.h"
 #include "kscan/types.h"
 

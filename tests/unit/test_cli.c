@@ -20,7 +20,7 @@
 #include "kscan/probe.h"
 
 #include "cli.h"
-#include "scan.h"
+#include "plan.h"
 #include "validate.h"
 
 #define IP4(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
@@ -102,7 +102,7 @@ static void test_start_defaults(void **state)
 	assert_int_equal(cfg.tx_queues[0], 0);
 	assert_int_equal(cfg.nr_cpus, 0);
 	assert_int_equal(cfg.max_packets, 0);
-	assert_int_equal(cfg.engine, KSCAN_ENGINE_KMOD);
+	assert_int_equal(cfg.engine, KSCAN_ENGINE_AUTO);
 	assert_int_equal(cfg.rx, KSCAN_RX_AFXDP);
 	assert_int_equal(cfg.cooldown_s, 8);
 	assert_string_equal(cfg.output_file, "-");
@@ -280,10 +280,8 @@ static void test_start_value_rejections(void **state)
 		{ "--key", "00112233445566778899aabbccddeefg", "--key: expected 32 hex digits (a 16-byte key), got '00112233445566778899aabbccddeefg'" },
 		{ "--tcp-options", "sack", "--tcp-options: expected none, mss or linux, got 'sack'" },
 		{ "--xmit", "fast", "--xmit: expected burst, direct or queue, got 'fast'" },
-		{ "--engine", "dpdk", "--engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
-		{ "--engine", "afxdp", "--engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
-		{ "--engine", "afpacket", "--engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
-		{ "--engine", "pktgen", "--engine: expected kmod, got 'pktgen'" },
+		{ "--engine", "dpdk", "--engine: the dpdk TX engine is not built yet; use auto, kmod, afxdp or afpacket" },
+		{ "--engine", "pktgen", "--engine: expected auto, kmod, afxdp or afpacket, got 'pktgen'" },
 		{ "--rx", "dpdk", "--rx: expected afxdp, afpacket or none, got 'dpdk'" },
 		{ "-B", "10X", "--bandwidth: expected bits per second with an optional K, M or G suffix (e.g. 10M), got '10X'" },
 		{ "-B", "M", "--bandwidth: expected bits per second with an optional K, M or G suffix (e.g. 10M), got 'M'" },
@@ -695,7 +693,7 @@ static size_t run_dryrun(const struct kscan_start_config *cfg,
 	FILE *out = open_memstream(&text, &len);
 	long long printed;
 
-	printed = kscan_dryrun(cfg, plan, out, err, sizeof(err));
+	printed = kscan_dryrun(cfg, plan, out, NULL, err, sizeof(err));
 	fclose(out);
 	assert_true(printed >= 0);
 	for (line = strtok_r(text, "\n", &save); line;

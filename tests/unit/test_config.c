@@ -203,7 +203,7 @@ static void test_config_rejections(void **state)
 		{ "\n\nquiet maybe\n", "3: --quiet takes no value (or true/false), got 'maybe'" },
 		{ "config-file /etc/other\n", "1: 'config-file' cannot be set in a configuration file" },
 		{ "help\n", "1: 'help' cannot be set in a configuration file" },
-		{ "engine dpdk\n", "1: --engine: afxdp/dpdk/afpacket TX engines are not built yet; use kmod" },
+		{ "engine dpdk\n", "1: --engine: the dpdk TX engine is not built yet; use auto, kmod, afxdp or afpacket" },
 		{ "output-fields saddr,nope\n", "1: --output-fields: unknown field 'nope' in 'saddr,nope': expected a comma-separated list of saddr, daddr, sport, dport, seqnum, acknum, window, ttl, ipid, classification, success, repeat, cooldown, timestamp_str, timestamp_ts, timestamp_us, or *" },
 	};
 	struct kscan_start_config cfg;

@@ -166,6 +166,9 @@ static void test_metadata(void **state)
 	m.blocklist = "/dev/null";
 	m.seed = 7;
 	m.scan_id = 3;
+	m.engine = "afpacket";
+	m.engine_requested = "auto";
+	m.engine_fallback = "kmod: not loaded";
 	m.rx = "afpacket";
 	m.rx_fallback = "no \"xdp\"";
 	m.start.tv_sec = 1795221967;
@@ -190,8 +193,12 @@ static void test_metadata(void **state)
 		"  \"blocklist\": \"/dev/null\",\n  \"seed\": 7,\n"
 		"  \"shard\": 0,\n  \"shards\": 1,\n  \"rate_pps\": 5000,\n"
 		"  \"bandwidth_bps\": 0,\n  \"max_targets\": 0,\n"
-		"  \"sender_threads\": 0,\n  \"engine\": \"kmod\",\n"
+		"  \"sender_threads\": 0,\n  \"engine\": \"afpacket\",\n"
+		"  \"engine_requested\": \"auto\",\n"
+		"  \"engine_fallback_reason\": \"kmod: not loaded\",\n"
+		"  \"engine_mode\": null,\n"
 		"  \"rx\": \"afpacket\",\n"
+		"  \"rx_mode\": null,\n"
 		"  \"rx_fallback_reason\": \"no \\\"xdp\\\"\",\n"
 		"  \"send_rst\": true,\n  \"cooldown_s\": 8,\n"
 		"  \"output_file\": \"-\",\n  \"output_module\": \"csv\",\n"

@@ -171,6 +171,11 @@
  * and small enough that the rate arithmetic cannot overflow.
  */
 #define KSCAN_MAX_RATE 1000000000ULL
+
+/* What an absent KSCAN_A_TTL, KSCAN_A_WINDOW, KSCAN_A_BURST mean. */
+#define KSCAN_DEFAULT_TTL 255
+#define KSCAN_DEFAULT_WINDOW 65535
+#define KSCAN_DEFAULT_BURST 32
 /*
  * A scan ends (KSCAN_REASON_ERROR) when the stack has refused or dropped
  * at least KSCAN_XMIT_ERROR_RUN transmissions in a row, none taken, for at

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Receive engines: how replies reach kscanctl. One small table of
+ * Receive (RX) engines: how replies reach kscanctl (--rx; the TX engines
+ * that --engine picks are in tx.h). One small table of
  * callbacks per engine (user/rx_*.c), in the manner of ZMap's probe
  * modules. An engine delivers whole Ethernet frames, already narrowed by
  * its kernel-side filter (XDP program or classic BPF) to TCP segments to
@@ -12,8 +13,8 @@
  * Lifecycle: open -> (poll | send)* -> stats -> close. open() is called
  * before the scan starts, so that no early reply is missed.
  */
-#ifndef KSCANCTL_ENGINE_H
-#define KSCANCTL_ENGINE_H
+#ifndef KSCANCTL_RX_H
+#define KSCANCTL_RX_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@ struct kscan_rx_stats {
 				 * PACKET_STATISTICS tp_drops, ... */
 	uint64_t sent;		/* frames sent with send() (RSTs) */
 	uint64_t send_errors;
+	const char *mode;	/* how it binds: "native copy", ...; or NULL */
 };
 
 /* Called for each received frame; @frame is valid during the call only. */
@@ -83,7 +85,13 @@ int kscan_rx_check_config(const struct kscan_rx_config *cfg,
  */
 int kscan_rx_remove_stale(const char *ifname);
 
+struct kscan_start_config;
+/* The RX configuration of a scan: its interface, ports, key, probes. */
+void kscan_rx_config_init(struct kscan_rx_config *rxc,
+			  const struct kscan_start_config *cfg,
+			  const uint8_t key[16], int ifindex);
+
 extern const struct kscan_rx_ops kscan_rx_afxdp;
 extern const struct kscan_rx_ops kscan_rx_afpacket;
 
-#endif /* KSCANCTL_ENGINE_H */
+#endif /* KSCANCTL_RX_H */
