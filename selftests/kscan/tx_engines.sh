@@ -246,6 +246,40 @@ log_test $? "a queue another AF_XDP socket holds: every rung fails (EBUSY), ksca
 ladder after -i ks0 --tx-queues 0,1 && no_xdp ks0
 log_test $? "after the holder: the ladder climbs again, nothing left"
 
+# ---- kscanctl doctor: what the device really binds ----
+doctor()
+{
+	local name=$1 rc
+	shift
+	ip netns exec "$scan" "$KSCANCTL" doctor "$@" >"$dir/$name.doctor" 2>&1
+	rc=$?
+	sed 's/^/# /' "$dir/$name.doctor" | cut -c1-300
+	return $rc
+}
+
+doctor veth -i ks0 && grep -q '^kmod *usable: kscan.ko' "$dir/veth.doctor" &&
+	grep -q '^afxdp *usable: ks0 binds native copy' "$dir/veth.doctor" &&
+	grep -q '^afpacket *usable' "$dir/veth.doctor" &&
+	grep -q '^dpdk *not usable: not built' "$dir/veth.doctor" &&
+	grep -q '^device *ks0 (-i): driver veth, 2 TX / 2 RX queues; MTU 1500 within' "$dir/veth.doctor" &&
+	grep -q '^auto *kmod$' "$dir/veth.doctor" && no_xdp ks0
+log_test $? "doctor -i ks0: kmod, afxdp (native copy, probed) and afpacket usable; auto kmod; nothing left"
+
+doctor json -i kd0 --json && python3 -S -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = {x["name"]: x for x in d["engines"]}
+assert d["interface"] == "kd0" and d["driver"] == "dummy", d
+assert e["afxdp"]["usable"] and "binds SKB copy" in e["afxdp"]["why"], e
+assert "native zero-copy:" in d["xdp_modes"] and "SKB copy: binds" in d["xdp_modes"]
+assert d["auto"] == "kmod", d["auto"]
+' "$dir/json.doctor" && no_xdp kd0
+log_test $? "doctor --json on a device without native XDP: SKB copy is what binds"
+
+doctor nodev -i nosuch0
+[ $? -eq 2 ] && grep -q -- "--interface: no device 'nosuch0'" "$dir/nodev.doctor"
+log_test $? "doctor -i on a missing device: exit 2 naming the flag"
+
 # Options afpacket cannot honour are usage errors, naming the flag.
 ip netns exec "$scan" "$KSCANCTL" start --engine=afpacket --tx-queues 1 \
 	"${scan_args[@]}" 2>"$dir/txq.err"
@@ -279,6 +313,10 @@ warnings=$(grep -c "WARNING" "$dir/auto.out")
 	meta auto engine_fallback_reason | grep -q "not loaded" &&
 	cmp -s "$dir/auto.syns" "$dir/dryrun"
 log_test $? "auto without the module: one warning with the reason, afxdp sends the set"
+
+doctor nomod -i ks0 && grep -q '^kmod *not usable: the module is not loaded and cannot be loaded' "$dir/nomod.doctor" &&
+	grep -q '^auto *afxdp$' "$dir/nomod.doctor"
+log_test $? "doctor without the module: kmod not usable (why), auto afxdp, exit 0"
 
 ip netns exec "$scan" "$KSCANCTL" start --engine=kmod "${scan_args[@]}" \
 	2>"$dir/kmod.err"
