@@ -217,8 +217,29 @@ static u32 kscan_afxdp_walk(struct kscan_txu_thread *t)
 		}
 	}
 	/*
+	 * Stopped or failed: what is still in the ring stays unsent, but what
+	 * the kernel took has gone out; its completions (at once in copy
+	 * mode, within moments from a zero-copy NIC) count it, so collect
+	 * them until none came for 20 ms (at most 200 ms).
+	 */
+	for (i = 0, error_run = 0; i < 20 && error_run < 2 &&
+				   reason != KSCAN_REASON_COMPLETED &&
+				   reason != KSCAN_REASON_BUDGET;
+	     i++) {
+		u64 before = atomic_load(&q->tx_completed);
+
+		pthread_mutex_lock(&q->tx_lock);
+		afxdp_reclaim_locked(e->xs, q);
+		pthread_mutex_unlock(&q->tx_lock);
+		kscan_afxdp_count(t, q, drops);
+		error_run = atomic_load(&q->tx_completed) == before ?
+				    error_run + 1 :
+				    0;
+		kscan_txu_sleep_ns(10000000);
+	}
+	/*
 	 * Done or out of budget: what was placed in the ring goes out and is
-	 * counted (bounded: ~1 s). Stopped or failed: it stays unsent.
+	 * counted (bounded: ~1 s).
 	 */
 	for (i = 0; i < 1000 && (reason == KSCAN_REASON_COMPLETED ||
 				 reason == KSCAN_REASON_BUDGET);

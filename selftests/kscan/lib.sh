@@ -275,8 +275,11 @@ KSCAN_PCAP_CHECK=${KSCAN_PCAP_CHECK:-$KSCAN_ROOT/build/tests/tools/kscan-pcap-ch
 capture_start()
 {
 	local ns=$1 dev=$2 file=$3 filter=${4:+ and ($4)} i
-	ip netns exec "$ns" tcpdump -i "$dev" -nn -U --immediate-mode -B 32768 -w "$file" \
-		"tcp[tcpflags] & tcp-syn != 0$filter" 2>"$file.log" &
+	# -s 128: a SYN is at most 74 bytes. With the default snapshot length
+	# (256 KiB) immediate mode's ring holds ~128 frames of the 32 MiB
+	# (-B), and a tcpdump that waits for the CPU a few ms loses probes.
+	ip netns exec "$ns" tcpdump -i "$dev" -nn -U --immediate-mode -B 32768 -s 128 \
+		-w "$file" "tcp[tcpflags] & tcp-syn != 0$filter" 2>"$file.log" &
 	_capture_pid=$! _capture_file=$file
 	defer kill "$_capture_pid"
 	# Bounded wait until tcpdump listens.

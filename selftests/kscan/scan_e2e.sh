@@ -264,6 +264,28 @@ log_test $? "SIGINT (afpacket): exit 0, exactly the replies to the probes sent"
 interrupted intafx afxdp
 log_test $? "SIGINT (afxdp): exit 0, exactly the replies to the probes sent"
 
+# kscanctl's own RSTs, on the wire: from a source address the scanner's
+# stack does not have (the target reaches it by a static neighbour entry),
+# so that no reply ever gets a RST from the stack, before or after the
+# XDP program is gone: only kscanctl's RSTs close the target's half-open
+# connections. Port 80 only, and last: a half-open connection stays for a
+# minute.
+ip -n "$tgt" neigh replace 198.19.0.77 nud permanent dev kt0 \
+	lladdr "$(ip netns exec "$scan" cat /sys/class/net/ks0/address)"
+syn_recv() { ip netns exec "$tgt" ss -Htn state syn-recv | wc -l; }
+open80=$(grep -c ',80$' "$dir/open")
+scan rst80 --engine=afxdp -p 80 -S 198.19.0.77 && sleep 1 && n_rst=$(syn_recv) &&
+	echo "# with RSTs: $n_rst half-open on the target, $(meta rst80 rst_sent) RSTs sent" &&
+	[ "$n_rst" -eq 0 ] && [ "$(meta rst80 rst_sent)" -eq "$open80" ] &&
+	engines rst80 afxdp afxdp
+log_test $? "afxdp's RSTs reach the target: no half-open connection after the scan"
+
+scan norst80 --engine=afxdp -p 80 -S 198.19.0.77 --no-rst && sleep 1 &&
+	n_rst=$(syn_recv) &&
+	echo "# --no-rst: $n_rst half-open on the target ($open80 open)" &&
+	[ "$n_rst" -eq "$open80" ] && [ "$(meta norst80 rst_sent)" -eq 0 ]
+log_test $? "--no-rst: the target holds a half-open connection per open port"
+
 # Malformed input: exit 2 and a message naming the flag.
 bad()
 {
@@ -277,7 +299,8 @@ bad()
 }
 bad --bandwidth -B 10X && bad --cooldown-time -c x &&
 	bad --output-module -O xml && bad --output-fields -f saddr,nope &&
-	bad --engine --engine afxdp && bad --rx --rx dpdk &&
+	bad --engine --engine dpdk && bad --engine --engine pktgen &&
+	bad --rx --rx dpdk && bad --tx-queues --engine=afpacket --tx-queues 0 &&
 	bad --config-file -C /nonexistent && bad --interface -i nosuchdev0 &&
 	bad --detach --detach --rx afpacket
 log_test $? "malformed options exit 2 naming the flag"

@@ -23,7 +23,7 @@ defer rm -rf "$dir"
 key=00112233445566778899aabbccddeeff
 # 20 kpps: what is checked here is which probes are sent; at full speed
 # two threads can overrun the veth peer's backlog in the target netns.
-scan_args=(-r 20000 -i ks0 -G "$tgt_mac" -S 198.18.0.1 -s 40000-40999 -p 22,80,443
+scan_args=(--engine=kmod -r 20000 -i ks0 -G "$tgt_mac" -S 198.18.0.1 -s 40000-40999 -p 22,80,443
 	-P 2 --key "$key" --seed 12345 -b /dev/null --sw-csum --rx none -q
 	198.18.1.0/24)
 check_args=(--key "$key" --saddr 198.18.0.1 --sport 40000-40999 --probes 2

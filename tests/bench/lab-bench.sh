@@ -3,8 +3,9 @@
 # Runs inside the lab VM (tests/bench/run boots it): the send rate of kscan
 # and of its peers, measured the same way on the same device in the same
 # boot: the device's TX packet counter over a fixed window, after a warm-up.
-# Devices: dummy (2 TX queues) and virtio-net on a QEMU hub that drops
-# (1 queue). Only 198.18.0.0/15 is targeted; nothing leaves the VM.
+# Devices: dummy (2 TX queues), a veth pair (2 queues; the far end drops)
+# and virtio-net on a QEMU hub that drops (1 queue). kscan runs with each
+# TX engine: kmod, afxdp (send-only sockets: copy mode), afpacket. Only 198.18.0.0/15 is targeted; nothing leaves the VM.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -109,12 +110,35 @@ bench_masscan() # DEV
 	wait "$pid" 2>/dev/null
 	record "$dev" masscan 1 "$pps"
 }
+# bench_user ENGINE DEV THREADS [ARGS...]: a userspace TX engine of
+# kscanctl (no --detach: the scan is that process), stopped with SIGINT.
+bench_user()
+{
+	local engine=$1 dev=$2 threads=$3 pid pps
+	shift 3
+	user/kscanctl start --engine="$engine" -i "$dev" -G "$GW" -S 198.18.0.1 \
+		-p 1-65535 -b "$empty" --key "$KEY" -T "$threads" --rx none -c 0 \
+		-q -o /dev/null -m "$results.$engine.json" "$@" 198.18.0.0/15 &
+	pid=$!
+	pps=$(measure "$dev")
+	kill -INT "$pid"
+	wait "$pid"
+	record "$dev" "kscan-$engine" "$threads" "$pps"
+}
 
 modprobe pktgen || exit 1
 # zmap's sender wants an IPv4 address on its interface.
 ip link add name bench0 numtxqueues 2 type dummy && ip link set bench0 up || exit 1
 ip addr add 198.18.0.1/32 dev bench0
 devs=(bench0)
+# A veth pair whose far end drops at ingress: where AF_XDP binds native.
+ip netns add benchpeer
+ip link add name bench1 numtxqueues 2 numrxqueues 2 type veth \
+	peer name bench1p numtxqueues 2 numrxqueues 2 netns benchpeer &&
+	ip link set bench1 up && ip -n benchpeer link set bench1p up &&
+	tc -n benchpeer qdisc add dev bench1p ingress &&
+	tc -n benchpeer filter add dev bench1p ingress matchall action drop &&
+	ip addr add 198.18.0.3/32 dev bench1 && devs+=(bench1)
 if modprobe virtio_net 2>/dev/null && [ -e /sys/class/net/eth0 ]; then
 	ip link set eth0 up
 	ip addr add 198.18.0.2/32 dev eth0
@@ -127,6 +151,8 @@ for dev in "${devs[@]}"; do
 	for threads in 1 2; do
 		((threads <= nq)) || continue
 		bench_kscan "$dev" "$threads"
+		bench_user afxdp "$dev" "$threads"
+		bench_user afpacket "$dev" "$threads"
 		bench_pktgen "$dev" "$threads" fastest
 		bench_pktgen "$dev" "$threads" distinct
 		bench_zmap "$dev" "$threads"
@@ -134,25 +160,30 @@ for dev in "${devs[@]}"; do
 	bench_masscan "$dev"
 done
 
-# Ratios: kscan against each peer on the same device and thread count.
+# Ratios: each kscan engine against kmod and each peer on the same device
+# and thread count (masscan has one TX thread).
 echo
-echo "ratios (kscan / peer, same device, same thread count):"
+echo "ratios (kscan engine / peer, same device, same thread count):"
 awk '
 	{ pps[$1 " " $2 " " $3] = $4; devs[$1] = 1; thr[$3] = 1 }
 	END {
-		n = split("pktgen-fastest pktgen-distinct zmap masscan", peers, " ")
-		for (d in devs) for (t in thr) {
-			k = pps[d " kscan " t]
+		n = split("kscan pktgen-fastest pktgen-distinct zmap masscan", peers, " ")
+		m = split("kscan kscan-afxdp kscan-afpacket", engines, " ")
+		for (d in devs) for (t in thr) for (j = 1; j <= m; j++) {
+			k = pps[d " " engines[j] " " t]
 			if (k == "") continue
-			line = sprintf("%-10s threads %s:", d, t)
+			name = engines[j] == "kscan" ? "kmod" : substr(engines[j], 7)
+			line = sprintf("%-8s %-8s threads %s:", d, name, t)
 			for (i = 1; i <= n; i++) {
+				if (peers[i] == engines[j]) continue
 				p = pps[d " " peers[i] " " t]
 				if (p == "" && peers[i] == "masscan")
 					p = pps[d " masscan 1"]
 				if (p > 0)
-					line = line sprintf("  %s %.2fx", peers[i], k / p)
+					line = line sprintf("  %s %.2fx", peers[i] == "kscan" ? "kmod" : peers[i], k / p)
 			}
 			print line
 		}
-	}' "$results"
-rm -f "$empty" "$results"
+	}' "$results" | sort
+rm -f "$empty" "$results" "$results".*.json
+ip netns del benchpeer
