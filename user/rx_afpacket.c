@@ -50,6 +50,8 @@ struct afpacket {
 	unsigned int cur; /* next block to look at */
 	bool verbose;
 	struct kscan_rx_stats st;
+	uint64_t kernel_packets; /* PACKET_STATISTICS, accumulated */
+	uint64_t freezes;
 	uint8_t vbuf[AFP_FRAME_SIZE + 4]; /* a frame with its tag put back */
 };
 
@@ -326,8 +328,11 @@ static void afpacket_stats(void *state, struct kscan_rx_stats *stats)
 
 	/* The kernel zeroes its counters on every read: accumulate. */
 	memset(&ps, 0, sizeof(ps));
-	if (!getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &ps, &len))
+	if (!getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &ps, &len)) {
 		s->st.kernel_drops += ps.tp_drops;
+		s->kernel_packets += ps.tp_packets;
+		s->freezes += ps.tp_freeze_q_cnt;
+	}
 	*stats = s->st;
 }
 
@@ -337,6 +342,17 @@ static void afpacket_close(void *state)
 
 	if (!s)
 		return;
+	if (s->verbose) {
+		struct kscan_rx_stats st;
+
+		afpacket_stats(s, &st);
+		fprintf(stderr,
+			"afpacket: %s: the kernel queued %llu frames (dropped %llu, ring full %llu times), delivered %llu\n",
+			s->ifname, (unsigned long long)s->kernel_packets,
+			(unsigned long long)st.kernel_drops,
+			(unsigned long long)s->freezes,
+			(unsigned long long)st.frames);
+	}
 	if (s->ring)
 		munmap(s->ring, s->ring_len);
 	if (s->fd >= 0)

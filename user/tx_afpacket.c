@@ -43,20 +43,6 @@ struct kscan_tx_afpacket {
 	u32 nr_fds;
 };
 
-/* Why a send failed, in the module's reasons; NONE: try again. */
-static u32 kscan_afp_fatal(int err)
-{
-	switch (err) {
-	case ENETDOWN:
-		return KSCAN_REASON_DEVICE_DOWN;
-	case ENXIO:
-	case ENODEV:
-		return KSCAN_REASON_DEVICE_GONE;
-	default:
-		return KSCAN_REASON_NONE;
-	}
-}
-
 /* Send frames [0, n) of the batch; NONE, or the reason to end. */
 static u32 kscan_afp_send(struct kscan_txu_thread *t, int fd,
 			  struct mmsghdr *msgs, u32 n)
@@ -80,8 +66,8 @@ static u32 kscan_afp_send(struct kscan_txu_thread *t, int fd,
 		}
 		if (ret < 0 && errno == EINTR)
 			continue;
-		if (ret < 0 && kscan_afp_fatal(errno))
-			return kscan_afp_fatal(errno);
+		if (ret < 0 && kscan_txu_fatal(errno))
+			return kscan_txu_fatal(errno);
 		/* ENOBUFS/EAGAIN: the queue is full; others are errors */
 		if (ret < 0 && (errno == ENOBUFS || errno == EAGAIN))
 			atomic_fetch_add_explicit(&t->tx_busy, 1,
@@ -290,46 +276,14 @@ fail:
 	return ret;
 }
 
-static int kscan_afp_start(void *state, u32 *scan_id, char *err, size_t errlen)
-{
-	*scan_id = 0; /* the scan is this process */
-	return kscan_txu_start(state, err, errlen);
-}
-
-static int kscan_afp_wait_fd(void *state)
-{
-	return kscan_txu_wait_fd(state);
-}
-
-static int kscan_afp_wait(void *state, struct kscan_scan_status *final)
-{
-	return kscan_txu_wait(state, final);
-}
-
-static int kscan_afp_progress(void *state, struct kscan_scan_status *st)
-{
-	return kscan_txu_progress(state, st);
-}
-
-static int kscan_afp_stop(void *state)
-{
-	return kscan_txu_stop(state);
-}
-
-static void kscan_afp_report(void *state, const char *what, int err)
-{
-	(void)state;
-	fprintf(stderr, "kscanctl: %s: %s\n", what, strerror(-err));
-}
-
 const struct kscan_tx_ops kscan_tx_afpacket = {
 	.name = "afpacket",
 	.open = kscan_afp_open,
-	.start = kscan_afp_start,
-	.wait_fd = kscan_afp_wait_fd,
-	.wait = kscan_afp_wait,
-	.progress = kscan_afp_progress,
-	.stop = kscan_afp_stop,
-	.report = kscan_afp_report,
+	.start = kscan_txu_start,
+	.wait_fd = kscan_txu_wait_fd,
+	.wait = kscan_txu_wait,
+	.progress = kscan_txu_progress,
+	.stop = kscan_txu_stop,
+	.report = kscan_txu_report,
 	.close = kscan_afp_close,
 };

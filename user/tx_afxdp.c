@@ -44,20 +44,6 @@ struct kscan_tx_afxdp {
 	u32 nr_queues;
 };
 
-/* Why a kick failed, in the module's reasons; NONE: try again. */
-static u32 kscan_afxdp_fatal(int err)
-{
-	switch (err) {
-	case ENETDOWN:
-		return KSCAN_REASON_DEVICE_DOWN;
-	case ENXIO:
-	case ENODEV:
-		return KSCAN_REASON_DEVICE_GONE;
-	default:
-		return KSCAN_REASON_NONE;
-	}
-}
-
 /* What a kick did. */
 enum kscan_afxdp_kick {
 	KSCAN_AFXDP_KICK_OK,
@@ -83,7 +69,7 @@ static enum kscan_afxdp_kick kscan_afxdp_kick(struct afxdp_queue *q, u32 *fatal)
 	case EBUSY:
 		return KSCAN_AFXDP_KICK_DROP;
 	default:
-		*fatal = kscan_afxdp_fatal(errno);
+		*fatal = kscan_txu_fatal(errno);
 		return KSCAN_AFXDP_KICK_ERROR;
 	}
 }
@@ -222,9 +208,9 @@ static u32 kscan_afxdp_walk(struct kscan_txu_thread *t)
 	 * mode, within moments from a zero-copy NIC) count it, so collect
 	 * them until none came for 20 ms (at most 200 ms).
 	 */
-	for (i = 0, error_run = 0; i < 20 && error_run < 2 &&
-				   reason != KSCAN_REASON_COMPLETED &&
-				   reason != KSCAN_REASON_BUDGET;
+	for (i = 0, error_run = 0;
+	     i < 20 && error_run < 2 && reason != KSCAN_REASON_COMPLETED &&
+	     reason != KSCAN_REASON_BUDGET;
 	     i++) {
 		u64 before = atomic_load(&q->tx_completed);
 
@@ -341,39 +327,6 @@ fail:
 	return ret;
 }
 
-static int kscan_afxdp_start(void *state, u32 *scan_id, char *err,
-			     size_t errlen)
-{
-	*scan_id = 0; /* the scan is this process */
-	return kscan_txu_start(state, err, errlen);
-}
-
-static int kscan_afxdp_wait_fd(void *state)
-{
-	return kscan_txu_wait_fd(state);
-}
-
-static int kscan_afxdp_wait(void *state, struct kscan_scan_status *final)
-{
-	return kscan_txu_wait(state, final);
-}
-
-static int kscan_afxdp_progress(void *state, struct kscan_scan_status *st)
-{
-	return kscan_txu_progress(state, st);
-}
-
-static int kscan_afxdp_stop(void *state)
-{
-	return kscan_txu_stop(state);
-}
-
-static void kscan_afxdp_report(void *state, const char *what, int err)
-{
-	(void)state;
-	fprintf(stderr, "kscanctl: %s: %s\n", what, strerror(-err));
-}
-
 static void *kscan_afxdp_rx_half(void *state)
 {
 	struct kscan_tx_afxdp *e = state;
@@ -391,12 +344,12 @@ static const char *kscan_afxdp_mode(void *state)
 const struct kscan_tx_ops kscan_tx_afxdp = {
 	.name = "afxdp",
 	.open = kscan_afxdp_open,
-	.start = kscan_afxdp_start,
-	.wait_fd = kscan_afxdp_wait_fd,
-	.wait = kscan_afxdp_wait,
-	.progress = kscan_afxdp_progress,
-	.stop = kscan_afxdp_stop,
-	.report = kscan_afxdp_report,
+	.start = kscan_txu_start,
+	.wait_fd = kscan_txu_wait_fd,
+	.wait = kscan_txu_wait,
+	.progress = kscan_txu_progress,
+	.stop = kscan_txu_stop,
+	.report = kscan_txu_report,
 	.rx_half = kscan_afxdp_rx_half,
 	.mode = kscan_afxdp_mode,
 	.close = kscan_afxdp_close,

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE /* pthread_attr_setaffinity_np */
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -319,12 +320,14 @@ static void *kscan_txu_thread_main(void *arg)
 	return NULL;
 }
 
-int kscan_txu_start(struct kscan_txu *u, char *err, size_t errlen)
+int kscan_txu_start(void *state, u32 *scan_id, char *err, size_t errlen)
 {
+	struct kscan_txu *u = state;
 	const struct kscan_start_config *cfg = u->tc->cfg;
 	u32 i;
 	int ret;
 
+	*scan_id = 0; /* the scan is this process */
 	u->start_ns = kscan_txu_now_ns();
 	atomic_store(&u->running, u->nr_threads);
 	for (i = 0; i < u->nr_threads; i++) {
@@ -355,8 +358,10 @@ int kscan_txu_start(struct kscan_txu *u, char *err, size_t errlen)
 	return 0;
 }
 
-int kscan_txu_wait_fd(struct kscan_txu *u)
+int kscan_txu_wait_fd(void *state)
 {
+	struct kscan_txu *u = state;
+
 	return u->done_fd;
 }
 
@@ -408,8 +413,10 @@ static void kscan_txu_fill(struct kscan_txu *u, struct kscan_scan_status *st)
 	}
 }
 
-int kscan_txu_progress(struct kscan_txu *u, struct kscan_scan_status *st)
+int kscan_txu_progress(void *state, struct kscan_scan_status *st)
 {
+	struct kscan_txu *u = state;
+
 	kscan_txu_fill(u, st);
 	if (st->state == KSCAN_STATE_RUNNING)
 		return 0;
@@ -419,20 +426,41 @@ int kscan_txu_progress(struct kscan_txu *u, struct kscan_scan_status *st)
 	return 1;
 }
 
-int kscan_txu_wait(struct kscan_txu *u, struct kscan_scan_status *final)
+int kscan_txu_wait(void *state, struct kscan_scan_status *final)
 {
+	struct kscan_txu *u = state;
 	u64 v;
 
 	if (read(u->done_fd, &v, sizeof(v)) != sizeof(v))
 		return 0;
-	return kscan_txu_progress(u, final);
+	return kscan_txu_progress(state, final);
 }
 
-int kscan_txu_stop(struct kscan_txu *u)
+int kscan_txu_stop(void *state)
 {
+	struct kscan_txu *u = state;
 	bool ended = !atomic_load(&u->running);
 
 	atomic_store(&u->stop, true);
 	kscan_txu_join(u);
 	return ended ? -EALREADY : 0;
+}
+
+void kscan_txu_report(void *state, const char *what, int err)
+{
+	(void)state;
+	fprintf(stderr, "kscanctl: %s: %s\n", what, strerror(-err));
+}
+
+u32 kscan_txu_fatal(int err)
+{
+	switch (err) {
+	case ENETDOWN:
+		return KSCAN_REASON_DEVICE_DOWN;
+	case ENXIO:
+	case ENODEV:
+		return KSCAN_REASON_DEVICE_GONE;
+	default:
+		return KSCAN_REASON_NONE;
+	}
 }

@@ -96,12 +96,19 @@ int kscan_txu_init(struct kscan_txu *u, const struct kscan_tx_config *tc,
 /* Stop and join the threads, free what init took. */
 void kscan_txu_free(struct kscan_txu *u);
 
-/* The contract's calls, for the engines' tables. */
-int kscan_txu_start(struct kscan_txu *u, char *err, size_t errlen);
-int kscan_txu_wait_fd(struct kscan_txu *u);
-int kscan_txu_wait(struct kscan_txu *u, struct kscan_scan_status *final);
-int kscan_txu_progress(struct kscan_txu *u, struct kscan_scan_status *st);
-int kscan_txu_stop(struct kscan_txu *u);
+/*
+ * The contract's calls (tx.h), for the engines' tables: an engine's state
+ * starts with its struct kscan_txu, so these take the state as it is.
+ */
+int kscan_txu_start(void *state, u32 *scan_id, char *err, size_t errlen);
+int kscan_txu_wait_fd(void *state);
+int kscan_txu_wait(void *state, struct kscan_scan_status *final);
+int kscan_txu_progress(void *state, struct kscan_scan_status *st);
+int kscan_txu_stop(void *state);
+void kscan_txu_report(void *state, const char *what, int err);
+
+/* Why a send failed (an errno), in the module's reasons; NONE: not fatal. */
+u32 kscan_txu_fatal(int err);
 
 /* For the walks. */
 u64 kscan_txu_now_ns(void);

@@ -325,3 +325,50 @@ captured_scan()
 	sed 's/^/# /' "$file.out"
 	return $rc
 }
+
+# once_more_if_slow CMD ARGS...: a rate measurement (CMD exits 0 on time,
+# 1 only slow, 2 too fast or inexact), taken once more if it only came out
+# slow: a rate bucket forgets lag (a stall must not turn into a burst), so
+# a host that stalls the lab's virtual CPUs (TCG on a busy machine)
+# stretches a scan. Too fast or inexact fails at once, and so does a
+# scheduler that is slow every time.
+once_more_if_slow()
+{
+	local rc
+	"$@"
+	rc=$?
+	[ $rc -eq 1 ] || return $rc
+	echo "# slow by more than 2%: measuring once more"
+	"$@"
+}
+
+# spread_rx NS DEV: RPS over every CPU for DEV's RX queues. A veth hands
+# what it receives to the backlog of the CPU that sent it, and in the lab
+# that is the CPU the sender (and the target's stack answering it in the
+# same softirq) is busy on: under TCG its 1000-frame backlog overflowed
+# while the other CPU idled, and replies vanished before any socket saw
+# them (softnet_stat drops, the peer's TX drops). Spread, they do not.
+spread_rx()
+{
+	local ns=$1 dev=$2 mask
+	mask=$(printf '%x' $(((1 << $(nproc)) - 1)))
+	ip netns exec "$ns" sh -c "for q in /sys/class/net/$dev/queues/rx-*/rps_cpus; do echo $mask >\"\$q\"; done"
+}
+
+# veth_pair SCAN_NS TGT_NS: ks0 in SCAN_NS and kt0 in TGT_NS, two queues
+# each way on both ends (native XDP on a veth needs as many RX queues as
+# its peer has TX queues), IPv6 off (nothing but the test's frames on the
+# wire), RPS on (spread_rx), both up. Prints kt0's MAC (the scanner's -G).
+veth_pair()
+{
+	local scan_ns=$1 tgt_ns=$2 ns
+	ip link add name ks0 numtxqueues 2 numrxqueues 2 netns "$scan_ns" type veth \
+		peer name kt0 numtxqueues 2 numrxqueues 2 netns "$tgt_ns" || return 1
+	for ns in "$scan_ns" "$tgt_ns"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+	spread_rx "$scan_ns" ks0 && spread_rx "$tgt_ns" kt0 &&
+		ip -n "$scan_ns" link set ks0 up && ip -n "$tgt_ns" link set kt0 up &&
+		ip netns exec "$tgt_ns" cat /sys/class/net/kt0/address
+}

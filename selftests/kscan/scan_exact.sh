@@ -13,10 +13,7 @@ require_cmd tcpdump
 kscan_load
 
 setup_ns scan tgt
-ip link add name ks0 numtxqueues 2 netns "$scan" type veth peer name kt0 netns "$tgt"
-ip -n "$scan" link set ks0 up
-ip -n "$tgt" link set kt0 up
-tgt_mac=$(ip netns exec "$tgt" cat /sys/class/net/kt0/address)
+tgt_mac=$(veth_pair "$scan" "$tgt") || { echo "no veth pair"; exit $ksft_fail; }
 dir=$(mktemp -d)
 defer rm -rf "$dir"
 

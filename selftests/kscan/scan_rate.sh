@@ -3,7 +3,7 @@
 # Rate control: a scan at 10 kpps with a budget of 50000 probes takes 5 s
 # to within 2%, sends exactly the budget, and ends done/budget; likewise at
 # 100 kpps, and a 1 kpps scan split over two threads. A scan that only came
-# out slow is measured once more (see check_rate).
+# out slow is measured once more (once_more_if_slow, lib.sh).
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -36,25 +36,10 @@ rate_once()
 	((secs_x1000 * 100 <= want_x1000 * 102))
 }
 
-# check_rate PPS BUDGET EXTRA...: rate_once, and once more if the scan only
-# came out slow: the bucket forgets lag beyond 50 ms (a stall must not turn
-# into a burst), so a host that stalls the lab's virtual CPUs (TCG on a
-# busy machine) stretches a scan. Too fast, or inexact, fails at once; a
-# scheduler that is slow every time fails too.
-check_rate()
-{
-	local rc
-	rate_once "$@"
-	rc=$?
-	[ $rc -eq 1 ] || return $rc
-	echo "# slow by more than 2%: measuring once more"
-	rate_once "$@"
-}
-
-check_rate 10000 50000
+once_more_if_slow rate_once 10000 50000
 log_test $? "10 kpps for 5 s: exact budget, duration within 2%"
 
-check_rate 100000 500000
+once_more_if_slow rate_once 100000 500000
 log_test $? "100 kpps for 5 s: exact budget, duration within 2%"
 
 ip -n "$ns" link del d0
@@ -62,7 +47,7 @@ ip -n "$ns" link add name d0 numtxqueues 2 type dummy
 ip -n "$ns" link set d0 up
 idx=$(ip netns exec "$ns" cat /sys/class/net/d0/ifindex)
 read -ra attrs <<<"$(scan_attrs "$idx")"
-check_rate 1000 3000 TX_QUEUES=u16s:0,1
+once_more_if_slow rate_once 1000 3000 TX_QUEUES=u16s:0,1
 log_test $? "1 kpps over two threads for 3 s: within 2%"
 
 exit $ret

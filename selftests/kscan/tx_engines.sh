@@ -36,18 +36,8 @@ kscan_load
 DECODE=$KSCAN_ROOT/selftests/kscan/pcap_syns.py
 
 setup_ns scan tgt
-# Two queues on both ends: native XDP on a veth needs as many RX queues as
-# its peer has TX queues.
-ip link add name ks0 numtxqueues 2 numrxqueues 2 netns "$scan" type veth \
-	peer name kt0 numtxqueues 2 numrxqueues 2 netns "$tgt"
 # nothing but probes on the wire: the rate test counts frames
-for ns in "$scan" "$tgt"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-done
-ip -n "$scan" link set ks0 up
-ip -n "$tgt" link set kt0 up
-tgt_mac=$(ip netns exec "$tgt" cat /sys/class/net/kt0/address)
+tgt_mac=$(veth_pair "$scan" "$tgt") || { echo "no veth pair"; exit $ksft_fail; }
 dir=$(mktemp -d)
 defer rm -rf "$dir"
 
@@ -161,19 +151,6 @@ EOF
 tc -n "$tgt" qdisc add dev kt0 ingress &&
 	tc -n "$tgt" filter add dev kt0 ingress matchall action drop
 
-# check_wire_rate ENGINE PPS BUDGET ARGS...: wire_rate, measured once more
-# if it only came out slow (a host that stalls the lab's virtual CPUs
-# stretches a scan; too fast or inexact fails at once), as scan_rate.sh.
-check_wire_rate()
-{
-	local rc
-	wire_rate "$@"
-	rc=$?
-	[ $rc -eq 1 ] || return $rc
-	echo "# slow by more than 2%: measuring once more"
-	wire_rate "$@"
-}
-
 # counter_rate ENGINE PPS BUDGET ARGS...: the same scan, timed by the
 # target's veth: its packet counter read every 50 ms (in one process, next
 # to a monotonic clock) while the scan runs; 0 when the rate from 5% to 95%
@@ -218,22 +195,12 @@ sys.exit(0 if rate >= pps * 0.98 else 1)
 PY
 }
 
-check_counter_rate()
-{
-	local rc
-	counter_rate "$@"
-	rc=$?
-	[ $rc -eq 1 ] || return $rc
-	echo "# slow by more than 2%: measuring once more"
-	counter_rate "$@"
-}
-
 # One userspace thread sends ~75 kpps (afpacket) or ~130 kpps (afxdp)
 # under TCG: 100 kpps takes two.
 for engine in afpacket afxdp; do
-	check_wire_rate "$engine" 10000 50000
+	once_more_if_slow wire_rate "$engine" 10000 50000
 	log_test $? "$engine at 10 kpps for 5 s: within 2% on the wire (capture timestamps), exact count"
-	check_counter_rate "$engine" 100000 500000 -T 2
+	once_more_if_slow counter_rate "$engine" 100000 500000 -T 2
 	log_test $? "$engine at 100 kpps (two threads) for 5 s: within 2% on the target's counter, exact count"
 done
 tc -n "$tgt" qdisc del dev kt0 ingress
