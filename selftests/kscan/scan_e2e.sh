@@ -13,7 +13,9 @@
 # that a silent fallback fails it. zmap finds the same open set on one
 # port; SIGINT mid-scan flushes everything, leaves the scan aborted/stopped
 # and reports exactly the replies to the probes it sent (the first "sent"
-# probes of --dryrun, one thread); malformed options exit 2 naming the flag.
+# probes of --dryrun, one thread); kscanctl's RSTs close the target's
+# half-open connections (and --no-rst leaves them); malformed options exit
+# 2 naming the flag; without the module, --engine=auto is exact too.
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -305,5 +307,17 @@ bad --bandwidth -B 10X && bad --cooldown-time -c x &&
 	bad --config-file -C /nonexistent && bad --interface -i nosuchdev0 &&
 	bad --detach --detach --rx afpacket
 log_test $? "malformed options exit 2 naming the flag"
+
+# A worker without the module: --engine=auto sends from userspace (afxdp),
+# says why once, and the results are exactly the same.
+kscan_unload
+kscan_autoload_off
+defer kscan_load
+scan auto --engine=auto && exact "$dir/auto.csv" &&
+	engines auto afxdp afxdp &&
+	[ "$(meta auto engine_requested)" = auto ] &&
+	[ "$(grep -c 'WARNING: --engine auto: kmod cannot send' "$dir/auto.err")" -eq 1 ] &&
+	[ "$(meta auto sent)" -eq 65536 ]
+log_test $? "--engine=auto without the module: afxdp, one warning, exactly the open and closed sets"
 
 exit $ret
