@@ -42,6 +42,12 @@
 #define AFXDP_RX_FRAMES_MAX 2048u
 #define AFXDP_RST_FRAMES 256u /* send(), on queue 0 */
 #define AFXDP_TX_ENGINE_FRAMES 2048u /* per TX queue of the TX engine */
+/*
+ * Tests set fewer (a power of two, 32 to 4096) to run the TX engine out of
+ * frames: in copy mode the kernel sends synchronously, so 2048 never run
+ * out on a veth and the holding back is never seen.
+ */
+#define AFXDP_TX_FRAMES_ENV "KSCAN_AFXDP_TX_FRAMES"
 #define AFXDP_BATCH 64u
 
 enum afxdp_rung {

@@ -222,6 +222,17 @@ static unsigned int afxdp_rx_frames(unsigned int nq)
 	return n;
 }
 
+/* The TX engine's frames per queue: AFXDP_TX_ENGINE_FRAMES, or the test's. */
+static unsigned int afxdp_tx_engine_frames(void)
+{
+	const char *env = getenv(AFXDP_TX_FRAMES_ENV);
+	unsigned long n = env ? strtoul(env, NULL, 10) : 0;
+
+	if (n >= 32 && n <= 4096 && !(n & (n - 1)))
+		return (unsigned int)n;
+	return AFXDP_TX_ENGINE_FRAMES;
+}
+
 static uint32_t afxdp_pow2(uint32_t n)
 {
 	uint32_t p = 1;
@@ -242,7 +253,7 @@ static int afxdp_queue_open(struct afxdp *s, unsigned int idx,
 	struct afxdp_queue *q = &s->q[idx];
 	unsigned int rx = q->receives ? s->rx_frames : 0;
 	unsigned int rst = q->receives && !q->qid ? AFXDP_RST_FRAMES : 0;
-	unsigned int txf = q->sends ? AFXDP_TX_ENGINE_FRAMES : 0;
+	unsigned int txf = q->sends ? afxdp_tx_engine_frames() : 0;
 	unsigned int frames = rx + rst + txf;
 	struct xsk_umem_config ucfg = {
 		/* a send-only socket fills nothing, but the ring must exist */

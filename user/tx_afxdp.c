@@ -149,8 +149,12 @@ static u32 kscan_afxdp_walk(struct kscan_txu_thread *t)
 			break;
 		pthread_mutex_lock(&q->tx_lock);
 		afxdp_reclaim_locked(e->xs, q);
-		if (want > q->tx_nfree)
+		if (want > q->tx_nfree) {
+			/* out of frames: the rest waits for completions */
 			want = q->tx_nfree;
+			atomic_fetch_add_explicit(&t->tx_busy, 1,
+						  memory_order_relaxed);
+		}
 		if (want)
 			n = kscan_txu_take(t, want, &spent);
 		if (spent) {
@@ -194,9 +198,6 @@ static u32 kscan_afxdp_walk(struct kscan_txu_thread *t)
 			continue;
 		if (!want || error_run) {
 			/* no free frame or slot, or refused: let it drain */
-			if (!want)
-				atomic_fetch_add_explicit(&t->tx_busy, 1,
-							  memory_order_relaxed);
 			kscan_afxdp_wait_room(q, error_run);
 		} else if (!put) {
 			kscan_txu_wait_due(t);

@@ -347,7 +347,9 @@ once_more_if_slow()
 # that is the CPU the sender (and the target's stack answering it in the
 # same softirq) is busy on: under TCG its 1000-frame backlog overflowed
 # while the other CPU idled, and replies vanished before any socket saw
-# them (softnet_stat drops, the peer's TX drops). Spread, they do not.
+# them (softnet_stat drops, the peer's TX drops). For the scanner's end
+# only: RPS on the target's end moves its stack to the CPU kscanctl
+# receives on, and AF_XDP's fill ring then runs dry.
 spread_rx()
 {
 	local ns=$1 dev=$2 mask
@@ -358,7 +360,7 @@ spread_rx()
 # veth_pair SCAN_NS TGT_NS: ks0 in SCAN_NS and kt0 in TGT_NS, two queues
 # each way on both ends (native XDP on a veth needs as many RX queues as
 # its peer has TX queues), IPv6 off (nothing but the test's frames on the
-# wire), RPS on (spread_rx), both up. Prints kt0's MAC (the scanner's -G).
+# wire), both up. Prints kt0's MAC (the scanner's -G).
 veth_pair()
 {
 	local scan_ns=$1 tgt_ns=$2 ns
@@ -368,7 +370,6 @@ veth_pair()
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1
 	done
-	spread_rx "$scan_ns" ks0 && spread_rx "$tgt_ns" kt0 &&
-		ip -n "$scan_ns" link set ks0 up && ip -n "$tgt_ns" link set kt0 up &&
+	ip -n "$scan_ns" link set ks0 up && ip -n "$tgt_ns" link set kt0 up &&
 		ip netns exec "$tgt_ns" cat /sys/class/net/kt0/address
 }

@@ -8,8 +8,8 @@
 # with --rx afxdp on two queues) and afpacket (one and two threads) send
 # exactly the probes --dryrun lists, each once, decoded by pcap_syns.py
 # (its own parser and checksums, none of kscan's code); the metadata says
-# which engine ran and how AF_XDP bound. Without a rate limit (the TX ring
-# full again and again) afxdp still sends each probe once.
+# which engine ran and how AF_XDP bound. Out of frames (32 for bursts of
+# 256, no rate limit) afxdp holds probes back and still sends each once.
 #
 # Rate: afpacket and afxdp at 10 kpps and 100 kpps for 5 s are within 2%
 # on the wire: at 10 kpps the time from the first to the last probe of a
@@ -96,11 +96,13 @@ same_set afxdp2 afxdp --engine=afxdp -T 2 --rx afxdp &&
 	[ "$(meta afxdp2 rx_mode)" = "native copy" ]
 log_test $? "afxdp on two queues, sockets shared with --rx afxdp: the same set (native copy)"
 
-# Backpressure: no rate limit, so the TX ring and the frames run out
-# again and again; each probe still goes exactly once.
-same_set afxdp_fast afxdp --engine=afxdp -r 0 --burst 64 &&
-	echo "# tx-busy $(meta afxdp_fast tx_busy)"
-log_test $? "afxdp without a rate limit (ring full): each probe exactly once"
+# Backpressure: 32 frames for bursts of 256 at no rate limit, so the
+# sender runs out of frames again and again and holds probes back until
+# completions return them (counted in tx_busy); each probe goes once.
+KSCAN_AFXDP_TX_FRAMES=32 same_set afxdp_fast afxdp --engine=afxdp -r 0 \
+	--burst 256 && echo "# tx-busy $(meta afxdp_fast tx_busy)" &&
+	[ "$(meta afxdp_fast tx_busy)" -gt 0 ]
+log_test $? "afxdp out of frames (32 for bursts of 256, no rate limit): each probe exactly once"
 
 same_set afpacket2 afpacket --engine=afpacket -T 2
 log_test $? "afpacket with two threads: the same set, each probe once"

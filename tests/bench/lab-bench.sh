@@ -5,7 +5,8 @@
 # boot: the device's TX packet counter over a fixed window, after a warm-up.
 # Devices: dummy (2 TX queues), a veth pair (2 queues; the far end drops)
 # and virtio-net on a QEMU hub that drops (1 queue). kscan runs with each
-# TX engine: kmod, afxdp (send-only sockets: copy mode), afpacket. Only 198.18.0.0/15 is targeted; nothing leaves the VM.
+# TX engine: kmod, afxdp (send-only sockets, copy; and with --rx afxdp,
+# bound as the XDP program is: native copy or SKB copy), afpacket. Only 198.18.0.0/15 is targeted; nothing leaves the VM.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -110,20 +111,25 @@ bench_masscan() # DEV
 	wait "$pid" 2>/dev/null
 	record "$dev" masscan 1 "$pps"
 }
-# bench_user ENGINE DEV THREADS [ARGS...]: a userspace TX engine of
-# kscanctl (no --detach: the scan is that process), stopped with SIGINT.
+# bench_user ENGINE DEV THREADS RX: a userspace TX engine of kscanctl (no
+# --detach: the scan is that process), stopped with SIGINT. afxdp with
+# --rx afxdp binds its sockets with the XDP program's mode (native on veth
+# and virtio-net, SKB on dummy) and is recorded as afxdp-MODE; with
+# --rx none they are send-only (copy).
 bench_user()
 {
-	local engine=$1 dev=$2 threads=$3 pid pps
-	shift 3
+	local engine=$1 dev=$2 threads=$3 rx=$4 pid pps name mode
 	user/kscanctl start --engine="$engine" -i "$dev" -G "$GW" -S 198.18.0.1 \
-		-p 1-65535 -b "$empty" --key "$KEY" -T "$threads" --rx none -c 0 \
-		-q -o /dev/null -m "$results.$engine.json" "$@" 198.18.0.0/15 &
+		-p 1-65535 -b "$empty" --key "$KEY" -T "$threads" --rx "$rx" -c 0 \
+		-q -o /dev/null -m "$results.json" 198.18.0.0/15 2>/dev/null &
 	pid=$!
 	pps=$(measure "$dev")
 	kill -INT "$pid"
 	wait "$pid"
-	record "$dev" "kscan-$engine" "$threads" "$pps"
+	mode=$(sed -n 's/.*"engine_mode": "\([^"]*\)".*/\1/p' "$results.json" | tr ' ' '-')
+	name=kscan-$engine
+	[ "$engine" = afxdp ] && name=kscan-afxdp-${mode:-?}
+	record "$dev" "$name" "$threads" "$pps"
 }
 
 modprobe pktgen || exit 1
@@ -151,8 +157,9 @@ for dev in "${devs[@]}"; do
 	for threads in 1 2; do
 		((threads <= nq)) || continue
 		bench_kscan "$dev" "$threads"
-		bench_user afxdp "$dev" "$threads"
-		bench_user afpacket "$dev" "$threads"
+		bench_user afxdp "$dev" "$threads" none
+		bench_user afxdp "$dev" "$threads" afxdp
+		bench_user afpacket "$dev" "$threads" none
 		bench_pktgen "$dev" "$threads" fastest
 		bench_pktgen "$dev" "$threads" distinct
 		bench_zmap "$dev" "$threads"
@@ -168,12 +175,12 @@ awk '
 	{ pps[$1 " " $2 " " $3] = $4; devs[$1] = 1; thr[$3] = 1 }
 	END {
 		n = split("kscan pktgen-fastest pktgen-distinct zmap masscan", peers, " ")
-		m = split("kscan kscan-afxdp kscan-afpacket", engines, " ")
+		m = split("kscan kscan-afxdp-copy kscan-afxdp-native-copy kscan-afxdp-SKB-copy kscan-afpacket", engines, " ")
 		for (d in devs) for (t in thr) for (j = 1; j <= m; j++) {
 			k = pps[d " " engines[j] " " t]
 			if (k == "") continue
 			name = engines[j] == "kscan" ? "kmod" : substr(engines[j], 7)
-			line = sprintf("%-8s %-8s threads %s:", d, name, t)
+			line = sprintf("%-8s %-18s threads %s:", d, name, t)
 			for (i = 1; i <= n; i++) {
 				if (peers[i] == engines[j]) continue
 				p = pps[d " " peers[i] " " t]
@@ -185,5 +192,5 @@ awk '
 			print line
 		}
 	}' "$results" | sort
-rm -f "$empty" "$results" "$results".*.json
+rm -f "$empty" "$results" "$results.json"
 ip netns del benchpeer
