@@ -27,7 +27,10 @@ BLOCK=198.18.0.0/20
 FILTERED=198.18.15.0/24
 PORTS=22,80,443,8000-8012
 PORT_LIST=22,80,443,8000,8001,8002,8003,8004,8005,8006,8007,8008,8009,8010,8011,8012
-RATE=${KSCAN_E2E_RATE:-10000}
+# 5 kpps: at 10 kpps the TCG lab's own stack lost replies now and then
+# (backlog and veth XDP-ring overflows, shown by lab_counters), which an
+# exact test cannot tell from kscan's.
+RATE=${KSCAN_E2E_RATE:-5000}
 
 setup_ns scan tgt
 # Two queues on both ends: native XDP on a veth needs as many RX queues as
@@ -37,6 +40,10 @@ ip link add name ks0 numtxqueues 2 numrxqueues 2 netns "$scan" type veth \
 ip -n "$scan" addr add 198.19.0.1/24 dev ks0
 ip -n "$tgt" addr add 198.19.0.2/24 dev kt0
 spread_rx "$scan" ks0
+# and a deeper backlog for the bursts the lab's CPUs are late for
+backlog=$(sysctl -n net.core.netdev_max_backlog)
+defer sysctl -qw net.core.netdev_max_backlog="$backlog"
+sysctl -qw net.core.netdev_max_backlog=10000
 ip -n "$scan" link set ks0 up
 ip -n "$tgt" link set kt0 up
 ip -n "$scan" route add "$BLOCK" via 198.19.0.2
