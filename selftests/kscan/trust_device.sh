@@ -26,6 +26,9 @@ defer rm -rf "$dir"
 
 # shrink_queues DEV: a scan of 4 threads on queues 0-3 of DEV (in $ns),
 # then `ethtool -L` to one queue: the scan must end at once, queue-gone.
+# "At once" is 2 s: the end is recorded once the last thread has stopped
+# and the scan's end work has run, and on the debug kernel under TCG, with
+# 4 threads sending at full speed on 2 virtual CPUs, that took 1.3 s once.
 shrink_queues()
 {
 	local dev=$1 id out threads t0 end_ns
@@ -46,7 +49,7 @@ shrink_queues()
 	[ -n "$id" ] && [ "$threads" -eq 4 ] &&
 		[ "$(field STATE <<<"$out")" = $KSCAN_ABORTED ] &&
 		[ "$(field REASON <<<"$out")" = $KSCAN_R_QUEUE_GONE ] &&
-		(( (end_ns - t0) / 1000000 < 1000 )) && [ "$(kscan_threads)" -eq 0 ]
+		(( (end_ns - t0) / 1000000 < 2000 )) && [ "$(kscan_threads)" -eq 0 ]
 }
 
 # veth: ethtool -L sets its real queue counts (fresh skbs, no recycling)
@@ -55,7 +58,7 @@ ip -n "$ns" link add name ks0 numtxqueues 4 numrxqueues 4 type veth \
 ip -n "$ns" link set ks0 up
 ip -n "$ns" link set kt0 up
 shrink_queues ks0 tx 1 rx 1
-log_test $? "veth: ethtool -L 4 -> 1 under 4 threads: aborted, queue-gone, within 1 s"
+log_test $? "veth: ethtool -L 4 -> 1 under 4 threads: aborted, queue-gone, within 2 s"
 
 # A queue the device has no more is refused at START, by kscanctl first.
 out=$(kscan_nl "$ns" start "${attrs[@]}" TX_QUEUES=u16s:1)
@@ -91,7 +94,7 @@ if netdevsim_load && [ -w /sys/bus/netdevsim/new_device ]; then
 	ip -n "$ns" link set "$nsim" name sim0 up
 	ip netns exec "$ns" ethtool -L sim0 combined 4
 	shrink_queues sim0 combined 1
-	log_test $? "netdevsim: ethtool -L 4 -> 1 under 4 threads: aborted, queue-gone, within 1 s"
+	log_test $? "netdevsim: ethtool -L 4 -> 1 under 4 threads: aborted, queue-gone, within 2 s"
 else
 	log_test $ksft_skip "netdevsim: ethtool -L under a scan (no netdevsim in this kernel; set KSCAN_NETDEVSIM_KO, see netdevsim_build.sh)"
 fi
