@@ -28,10 +28,8 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -150,31 +148,6 @@ static const struct kscan_txu_ops kscan_afp_txu_ops = {
 	.walk = kscan_afp_walk,
 };
 
-/* The device: up, Ethernet; its MAC into @mac. 0 or -errno with @err. */
-static int kscan_afp_check_device(int fd, const char *ifname, u8 mac[6],
-				  char *err, size_t errlen)
-{
-	struct ifreq ifr, hw;
-	int ret = 0;
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	hw = ifr; /* flags and address share the union: two requests */
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) || ioctl(fd, SIOCGIFHWADDR, &hw)) {
-		ret = -errno;
-		kscan_errf(err, errlen, "%s: %s", ifname, strerror(errno));
-	} else if (!(ifr.ifr_flags & IFF_UP)) {
-		ret = -ENETDOWN;
-		kscan_errf(err, errlen, "%s is down", ifname);
-	} else if (hw.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-		ret = -EOPNOTSUPP;
-		kscan_errf(err, errlen, "%s is not an Ethernet device", ifname);
-	} else {
-		memcpy(mac, hw.ifr_hwaddr.sa_data, 6);
-	}
-	return ret;
-}
-
 /* One socket: bound to the device, receiving nothing, qdisc bypassed. */
 static int kscan_afp_socket(int ifindex, char *err, size_t errlen)
 {
@@ -262,7 +235,7 @@ static int kscan_afp_open(const struct kscan_tx_config *tc, void **state,
 			goto fail;
 		}
 	}
-	ret = kscan_afp_check_device(e->fds[0], cfg->ifname, mac, err, errlen);
+	ret = kscan_txu_device(cfg->ifname, mac, err, errlen);
 	if (ret)
 		goto fail;
 	ret = kscan_txu_init(&e->u, tc, &kscan_afp_txu_ops, mac, e->nr_fds, err,

@@ -28,8 +28,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <net/if_arp.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -259,30 +257,6 @@ static void kscan_afxdp_close(void *state)
 	free(e);
 }
 
-/* The device's MAC (and that it is Ethernet). */
-static int kscan_afxdp_mac(const char *ifname, u8 mac[6], char *err,
-			   size_t errlen)
-{
-	struct ifreq ifr;
-	int fd, ret = 0;
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr)) {
-		ret = -errno;
-		kscan_errf(err, errlen, "%s: %s", ifname, strerror(errno));
-	} else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-		ret = -EOPNOTSUPP;
-		kscan_errf(err, errlen, "%s is not an Ethernet device", ifname);
-	} else {
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	}
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
 static int kscan_afxdp_open(const struct kscan_tx_config *tc, void **state,
 			    char *err, size_t errlen)
 {
@@ -303,7 +277,7 @@ static int kscan_afxdp_open(const struct kscan_tx_config *tc, void **state,
 	e->nr_queues = cfg->nr_tx_queues;
 	for (i = 0; i < e->nr_queues; i++)
 		e->queues[i] = cfg->tx_queues[i];
-	ret = kscan_afxdp_mac(cfg->ifname, mac, err, errlen);
+	ret = kscan_txu_device(cfg->ifname, mac, err, errlen);
 	if (ret)
 		goto fail;
 	ret = kscan_txu_init(&e->u, tc, &kscan_afxdp_txu_ops, mac, e->nr_queues,

@@ -12,11 +12,15 @@
  */
 #define _GNU_SOURCE /* pthread_attr_setaffinity_np */
 #include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -463,4 +467,31 @@ u32 kscan_txu_fatal(int err)
 	default:
 		return KSCAN_REASON_NONE;
 	}
+}
+
+int kscan_txu_device(const char *ifname, u8 mac[6], char *err, size_t errlen)
+{
+	struct ifreq ifr, hw;
+	int fd, ret = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	hw = ifr; /* flags and address share the union: two requests */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) ||
+	    ioctl(fd, SIOCGIFHWADDR, &hw)) {
+		ret = -errno;
+		kscan_errf(err, errlen, "%s: %s", ifname, strerror(errno));
+	} else if (!(ifr.ifr_flags & IFF_UP)) {
+		ret = -ENETDOWN;
+		kscan_errf(err, errlen, "%s is down", ifname);
+	} else if (hw.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+		ret = -EOPNOTSUPP;
+		kscan_errf(err, errlen, "%s is not an Ethernet device", ifname);
+	} else {
+		memcpy(mac, hw.ifr_hwaddr.sa_data, 6);
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }

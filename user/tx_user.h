@@ -130,6 +130,9 @@ u32 kscan_txu_tsval(void);
 /* The backoff after @error_run refusals in a row. */
 void kscan_txu_backoff(u32 error_run);
 
+/* @ifname is up and Ethernet: its MAC into @mac. 0 or -errno with @err. */
+int kscan_txu_device(const char *ifname, u8 mac[6], char *err, size_t errlen);
+
 /* Options that only the module has, refused by the userspace engines. */
 int kscan_txu_check_options(const struct kscan_start_config *cfg,
 			    const char *engine, char *err, size_t errlen);
